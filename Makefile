@@ -1,0 +1,49 @@
+# guidebot: `make run` and `make test` set everything up when needed (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+RASA_VENV := .venv-rasa
+BIN := $(VENV)/bin
+GUIDEBOT := $(BIN)/guidebot
+SHARED ?= $(abspath ../shared)
+GDZWFW_EXPORT ?= $(SHARED)/datasets/gdzwfw-items/items.jsonl
+PYTEST_ARGS ?=
+
+export RASA_TELEMETRY_ENABLED := false
+export PYTHON
+
+.PHONY: help setup run test db catalogue lock clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+# Stamps make a second run with nothing changed a no-op (seconds).
+$(VENV)/.stamp: requirements/app.lock pyproject.toml scripts/setup-venv.sh
+	scripts/setup-venv.sh
+	@touch $@
+
+$(RASA_VENV)/.stamp: requirements/rasa.lock scripts/setup-rasa-venv.sh scripts/find-python310.sh
+	scripts/setup-rasa-venv.sh
+	@touch $@
+
+setup: $(VENV)/.stamp $(RASA_VENV)/.stamp  ## Create both environments (idempotent)
+
+db: $(VENV)/.stamp  ## Create or upgrade the database schema
+	@$(GUIDEBOT) db upgrade
+
+catalogue: db  ## Load the default catalogue (idempotent)
+	@$(GUIDEBOT) import guides/catalogue
+
+run: setup catalogue  ## Set up, load the catalogue and start the assistant
+	@scripts/run.sh
+
+test: setup  ## Run every test (SQLite, and PostgreSQL via a throwaway cluster)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lock:  ## Re-resolve requirements/*.in into the lock files (needs the package registry)
+	scripts/lock.sh
+
+clean:  ## Remove environments and local data
+	rm -rf $(VENV) $(RASA_VENV) var .pytest_cache

@@ -1,0 +1,287 @@
+"""``guidebot``: the operator's command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from guidebot import __version__
+from guidebot.config import load_settings
+from guidebot.errors import GuidebotError, ValidationFailed
+
+
+class _Context:
+    """Lazily creates the engine so ``--help`` and validation never touch a database."""
+
+    def __init__(self) -> None:
+        self.settings = load_settings()
+        self._engine = None
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            from guidebot.db import engine_from_settings
+
+            self._engine = engine_from_settings(self.settings)
+        return self._engine
+
+    def ready_engine(self):
+        """The engine, after checking the schema is current."""
+        from guidebot.migrate import require_current
+
+        require_current(self.engine)
+        return self.engine
+
+
+pass_ctx = click.make_pass_decorator(_Context, ensure=True)
+
+
+class _Group(click.Group):
+    """Turns our errors into one clear message and an exit code, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except GuidebotError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="guidebot")
+def main() -> None:
+    """guidebot: the government service guide assistant.
+
+    The database is chosen by DATABASE_URL (default: an SQLite file in var/).
+    """
+
+
+# --------------------------------------------------------------------------- db
+
+
+@main.group(cls=_Group)
+def db() -> None:
+    """Database schema migrations."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+@pass_ctx
+def db_upgrade(ctx: _Context, revision: str) -> None:
+    """Create or upgrade the schema (idempotent)."""
+    from guidebot.migrate import current_revision, upgrade
+
+    before = current_revision(ctx.engine)
+    upgrade(ctx.engine, revision)
+    after = current_revision(ctx.engine)
+    url = ctx.engine.url.render_as_string(hide_password=True)
+    if before == after:
+        click.echo(f"schema already at {after} ({url})")
+    else:
+        click.echo(f"schema upgraded {before or 'empty'} -> {after} ({url})")
+
+
+@db.command("current")
+@pass_ctx
+def db_current(ctx: _Context) -> None:
+    """Show the schema revision of the database."""
+    from guidebot.migrate import current_revision, head_revision
+
+    current, head = current_revision(ctx.engine), head_revision()
+    click.echo(f"current: {current or 'none'}; head: {head}{'' if current == head else ' (run guidebot db upgrade)'}")
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+def _find_catalogue_root(path: Path) -> Path | None:
+    for parent in [path.parent, *path.parent.parents]:
+        if (parent / "catalogue.yaml").is_file():
+            return parent
+    return None
+
+
+def _load_yaml_paths(paths: tuple[Path, ...]):
+    from guides.catalogue import Bundle, CatalogueMeta, load_directory, load_item_files, read_yaml, schema_problems
+
+    bundles: list[Bundle] = []
+    for path in paths:
+        if path.is_dir():
+            bundles.append(load_directory(path))
+            continue
+        root = _find_catalogue_root(path.resolve())
+        if root is None:
+            raise ValidationFailed([f"{path}: not inside a catalogue directory (no catalogue.yaml in any parent folder)"])
+        meta_doc = read_yaml(root / "catalogue.yaml")
+        problems = schema_problems("catalogue", meta_doc, str(root / "catalogue.yaml"))
+        if problems:
+            raise ValidationFailed(problems)
+        bundles.append(load_item_files([path], CatalogueMeta(**meta_doc)))
+    return bundles
+
+
+def _load_bundles(paths: tuple[Path, ...], fmt: str | None):
+    from guides.importers import gdzwfw
+
+    bundles = []
+    for path in paths:
+        kind = fmt or ("gdzwfw" if path.suffix == ".jsonl" else "yaml")
+        if kind == "gdzwfw":
+            if path.is_dir():
+                raise ValidationFailed([f"{path}: --format gdzwfw expects the items.jsonl file, not a directory"])
+            bundles.append(gdzwfw.load_export(path))
+        else:
+            bundles += _load_yaml_paths((path,))
+    return bundles
+
+
+@main.command("import")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "gdzwfw"]), default=None,
+              help="Input format (default: gdzwfw for .jsonl files, yaml otherwise).")
+@click.option("--dry-run", is_flag=True, help="Validate and report what would change, then roll back.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@pass_ctx
+def import_(ctx: _Context, fmt: str | None, dry_run: bool, paths: tuple[Path, ...]) -> None:
+    """Import catalogues: YAML catalogue directories or item files, or a gdzwfw export.
+
+    All PATHS are imported in one transaction: any problem aborts with nothing written.
+    Items are upserted by code; importing the same data twice changes nothing.
+    """
+    from guidebot.db import session_factory
+    from guides.store import import_bundle
+
+    started = time.perf_counter()
+    bundles = _load_bundles(paths, fmt)
+    engine = ctx.ready_engine()
+    with session_factory(engine)() as session:
+        transaction = session.begin()
+        try:
+            results = [(bundle, import_bundle(session, bundle)) for bundle in bundles]
+        except BaseException:
+            transaction.rollback()
+            raise
+        if dry_run:
+            transaction.rollback()
+        else:
+            transaction.commit()
+    elapsed = time.perf_counter() - started
+    for bundle, stats in results:
+        click.echo(f"{bundle.meta.key}: {stats.summary()}")
+    click.echo(f"{'dry run, nothing written' if dry_run else 'imported'} in {elapsed:.1f}s")
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(["yaml"]), default="yaml", show_default=True)
+@click.option("--source", "source_key", help="Export only this catalogue (default: every catalogue, one folder each).")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@pass_ctx
+def export(ctx: _Context, fmt: str, source_key: str | None, directory: Path) -> None:
+    """Export catalogues from the database as YAML catalogue directories."""
+    from guidebot.db import session_factory
+    from guides.exporter import export_catalogues
+
+    engine = ctx.ready_engine()
+    with session_factory(engine)() as session:
+        written = export_catalogues(session, directory, source_key)
+    for key, path, count in written:
+        click.echo(f"{key}: {count} items -> {path}")
+
+
+@main.group(cls=_Group)
+def catalogue() -> None:
+    """Catalogue files: validation without a database."""
+
+
+@catalogue.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def catalogue_validate(paths: tuple[Path, ...]) -> None:
+    """Check YAML catalogue directories or item files; print every problem."""
+    from guides.catalogue import reference_problems
+
+    for bundle in _load_yaml_paths(paths):
+        problems = reference_problems(bundle, {}, set()) if bundle.regions or bundle.departments else []
+        if problems:
+            raise ValidationFailed(problems)
+        click.echo(f"ok: {bundle.meta.key}: {len(bundle.regions)} regions, {len(bundle.departments)} departments, "
+                   f"{len(bundle.items)} items")
+
+
+# --------------------------------------------------------------------------- search and vocabulary
+
+
+def _build_index(ctx: _Context):
+    from guidebot.db import session_factory
+    from guides.search import SearchIndex
+
+    with session_factory(ctx.ready_engine())() as session:
+        return SearchIndex.from_session(session)
+
+
+def _print_human(response) -> None:
+    if response.results:
+        for rank, hit in enumerate(response.results, start=1):
+            click.echo(f"{rank}. {hit.name}  [{hit.code}]  {hit.department}  score={hit.score:.3f}")
+        return
+    click.echo("没有找到足够匹配的事项 (no confident match).")
+    if response.closest:
+        click.echo("最接近的事项 (closest, not confident):")
+        for hit in response.closest[:3]:
+            click.echo(f"   {hit.name}  [{hit.code}]  score={hit.score:.3f}")
+
+
+@main.command("search")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--limit", default=5, show_default=True, type=click.IntRange(1, 100), help="Most results to return.")
+@click.option("--region", help="Only items serving this region code (the region, its parents and its subdivisions).")
+@click.argument("question", required=False)
+@pass_ctx
+def search(ctx: _Context, as_json: bool, limit: int, region: str | None, question: str | None) -> None:
+    """Find the service items a free-text Chinese QUESTION is about.
+
+    Without QUESTION, reads one question per line from stdin and writes one JSON line per
+    question, in order: {"question": ..., "results": [{"code", "name", "department", "score"}]}.
+    "results" is empty when there is no confident match.
+    """
+    index = _build_index(ctx)
+    if question is None:
+        for line in sys.stdin:
+            q = line.rstrip("\n")
+            response = index.search(q, limit=limit, region=region)
+            sys.stdout.write(json.dumps({"question": q, "results": [h.as_dict() for h in response.results]},
+                                        ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+        return
+    response = index.search(question, limit=limit, region=region)
+    if as_json:
+        click.echo(json.dumps({"question": question, "results": [h.as_dict() for h in response.results]},
+                              ensure_ascii=False))
+    else:
+        _print_human(response)
+
+
+@main.group(cls=_Group)
+def vocab() -> None:
+    """The catalogue vocabulary shared by search and the Rasa tokenizer."""
+
+
+@vocab.command("export")
+@click.option("--jieba-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("nlu_data/dictionary"),
+              show_default=True, help="Directory for the jieba user dictionary (JiebaTokenizer dictionary_path).")
+@pass_ctx
+def vocab_export(ctx: _Context, jieba_dir: Path) -> None:
+    """Write the jieba dictionary generated from the catalogue in the database."""
+    from guidebot.db import session_factory
+    from guides.vocab import catalogue_words, write_jieba_dictionary
+
+    with session_factory(ctx.ready_engine())() as session:
+        words = catalogue_words(session)
+    count = write_jieba_dictionary(words, jieba_dir / "catalogue.txt")
+    click.echo(f"{count} words -> {jieba_dir / 'catalogue.txt'}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,53 @@
+"""The one place that reads the environment.
+
+Nothing happens at import: call :func:`load_settings` where a setting is needed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
+DEFAULT_CATALOGUE_DIR = PROJECT_ROOT / "guides" / "catalogue"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Runtime settings, read from environment variables."""
+
+    database_url: str
+    data_dir: Path
+    catalogue_dir: Path
+    sql_echo: bool = False
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build :class:`Settings` from ``env`` (default: ``os.environ``).
+
+    ``DATABASE_URL`` selects the database; without it an embedded SQLite file
+    ``$GUIDEBOT_DATA_DIR/guidebot.db`` (default ``var/`` in the project) is used.
+    """
+    env = os.environ if env is None else env
+    data_dir = Path(env.get("GUIDEBOT_DATA_DIR") or DEFAULT_DATA_DIR)
+    url = (env.get("DATABASE_URL") or "").strip()
+    if not url:
+        url = f"sqlite:///{data_dir / 'guidebot.db'}"
+    elif url.startswith("postgres://"):
+        # Heroku-style URLs; SQLAlchemy wants the dialect+driver form.
+        url = "postgresql+psycopg://" + url[len("postgres://"):]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return Settings(
+        database_url=url,
+        data_dir=data_dir,
+        catalogue_dir=Path(env.get("GUIDEBOT_CATALOGUE_DIR") or DEFAULT_CATALOGUE_DIR),
+        sql_echo=_truthy(env.get("GUIDEBOT_SQL_ECHO")),
+    )

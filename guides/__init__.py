@@ -1,0 +1,1 @@
+"""The guide knowledge base: models, catalogue I/O, importers and search."""

@@ -1,0 +1,1 @@
+"""Importers for external catalogue exports."""

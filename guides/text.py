@@ -1,0 +1,64 @@
+"""Text normalisation and tokenisation shared by search, vocabulary and the bot."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+import jieba
+
+# Long story-like messages are a few hundred characters; anything beyond this is noise or abuse.
+MAX_QUERY_CHARS = 1000
+
+_PUNCT_OR_SPACE = re.compile(r"[\s\u3000]+")
+
+
+def normalise(text: str | None, limit: int | None = MAX_QUERY_CHARS) -> str:
+    """NFKC-fold, drop control/format characters, lower-case, collapse whitespace, cap length."""
+    if not text:
+        return ""
+    if limit is not None:
+        text = text[: limit * 2]  # cheap guard before the per-character work
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
+    text = _PUNCT_OR_SPACE.sub(" ", text).strip().lower()
+    return text[:limit] if limit is not None else text
+
+
+def is_word_char(char: str) -> bool:
+    """Letters and digits of any script (CJK included); not punctuation, symbols or emoji."""
+    return unicodedata.category(char)[0] in ("L", "N")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    text = resources.files("guides").joinpath("data", "stopwords.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def new_tokenizer(words: Iterable[tuple[str, int]] = ()) -> jieba.Tokenizer:
+    """A private jieba tokenizer (the global one is shared with other code) with extra words."""
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word, freq in words:
+        tokenizer.add_word(word, freq)
+    return tokenizer
+
+
+def content_tokens(tokenizer: jieba.Tokenizer, text: str) -> list[str]:
+    """Tokens that carry meaning: no stopwords, punctuation, emoji or whitespace."""
+    stop = stopwords()
+    out = []
+    for token in tokenizer.lcut_for_search(text, HMM=True):
+        token = token.strip()
+        if not token or token in stop:
+            continue
+        if not any(is_word_char(c) for c in token):
+            continue
+        out.append(token)
+    return out
