@@ -339,7 +339,7 @@ def load_directory(root: Path) -> Bundle:
     problems += errs
     bundle.items = [item for item, _ in items]
     bundle.origin.update({f"item:{item['code']}": label for item, label in items})
-    problems += duplicate_problems(bundle)
+    problems += duplicate_problems(bundle) + _duplicate_items(items)
     if problems:
         raise ValidationFailed(problems, f"{root}: {len(problems)} problem{'s' if len(problems) != 1 else ''} found; nothing was imported")
     return bundle
@@ -368,24 +368,33 @@ def load_item_files(paths: list[Path], meta: CatalogueMeta) -> Bundle:
     """Read individual item files (not a whole directory) into a bundle for ``meta``'s catalogue."""
     items, problems = _read_items([Path(p) for p in paths], None)
     bundle = Bundle(meta=meta, items=[i for i, _ in items], origin={f"item:{i['code']}": lbl for i, lbl in items})
-    problems += duplicate_problems(bundle)
+    problems += _duplicate_items(items)
     if problems:
         raise ValidationFailed(problems)
     return bundle
 
 
-def duplicate_problems(bundle: Bundle) -> list[str]:
-    """Codes must be unique within a catalogue; name both files when they are not."""
+def _duplicate_items(items: list[tuple[dict, str]]) -> list[str]:
+    first: dict[str, str] = {}
     problems = []
-    for kind, records in (("region", bundle.regions), ("department", bundle.departments), ("item", bundle.items)):
-        first: dict[str, str] = {}
+    for item, label in items:
+        if item["code"] in first:
+            problems.append(f"item code {item['code']!r} is defined twice: in {first[item['code']]} and again in {label}")
+        else:
+            first[item["code"]] = label
+    return problems
+
+
+def duplicate_problems(bundle: Bundle) -> list[str]:
+    """Region and department codes must be unique within a catalogue."""
+    problems = []
+    for kind, records in (("region", bundle.regions), ("department", bundle.departments)):
+        seen: set[str] = set()
         for index, record in enumerate(records):
-            code = record["code"]
-            where = bundle.origin.get(f"{kind}:{code}", f"{kind}s[{index}]")
-            if code in first:
-                problems.append(f"{kind} code {code!r} is defined twice: in {first[code]} and again in {where if kind == 'item' else f'{kind}s[{index}]'}")
-            else:
-                first[code] = where
+            if record["code"] in seen:
+                where = bundle.origin.get(f"{kind}:{record['code']}", f"{kind}s")
+                problems.append(f"{kind} code {record['code']!r} is defined twice (again at {where}, entry {index + 1})")
+            seen.add(record["code"])
     return problems
 
 

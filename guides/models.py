@@ -113,7 +113,7 @@ class Department(Base):
     short_name: Mapped[str | None] = mapped_column(String(100))
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id", ondelete="RESTRICT"), index=True)
-    phone: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(300))
     website: Mapped[str | None] = mapped_column(String(500))
 
@@ -154,18 +154,18 @@ class ServiceItem(Base):
 
     location: Mapped[str | None] = mapped_column(Text)  # 办理地点
     office_hours: Mapped[str | None] = mapped_column(Text)  # 办理时间
-    consult_phone: Mapped[str | None] = mapped_column(String(200))  # 咨询电话
-    complaint_phone: Mapped[str | None] = mapped_column(String(200))  # 监督投诉电话
+    consult_phone: Mapped[str | None] = mapped_column(Text)  # 咨询电话
+    complaint_phone: Mapped[str | None] = mapped_column(Text)  # 监督投诉电话
 
     online_available: Mapped[bool | None] = mapped_column(Boolean)  # 是否网办
-    online_url: Mapped[str | None] = mapped_column(String(1000))  # 网办地址
-    online_platform: Mapped[str | None] = mapped_column(String(200))
+    online_url: Mapped[str | None] = mapped_column(Text)  # 网办地址
+    online_platform: Mapped[str | None] = mapped_column(Text)
     visits: Mapped[int | None] = mapped_column(Integer)  # 到现场次数
     express_delivery: Mapped[bool | None] = mapped_column(Boolean)  # 是否支持物流快递
 
     service_objects: Mapped[list[str]] = mapped_column(JSON, default=list)  # 服务对象
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)  # 主题分类
-    guide_url: Mapped[str | None] = mapped_column(String(1000))  # the source portal's page
+    guide_url: Mapped[str | None] = mapped_column(Text)  # the source portal's page
 
     status: Mapped[PublicationState] = mapped_column(
         Enum(PublicationState, name="publication_state", native_enum=False, length=20,

@@ -229,10 +229,12 @@ def _upsert_items(session: Session, bundle: Bundle, source: CatalogueSource, reg
         elif row.content_hash == digest and row.source_id == source.id:
             stats.unchanged["item"] += 1
         else:
+            # Delete the old children first: the new ones reuse their (item, position) keys.
+            for relation in ("materials", "steps", "faqs", "aliases"):
+                getattr(row, relation).clear()
+            session.flush()
             for attr, value in {**columns, **_children(item)}.items():
                 setattr(row, attr, value)
-            # The old children must be deleted before their positions are reused.
-            session.flush()
             row.content_hash = digest
             row.version = max(row.version + 1, item.get("version") or 0)
             row.updated_at = now
@@ -246,7 +248,7 @@ def import_bundle(session: Session, bundle: Bundle) -> ImportStats:
     References are checked against the bundle and the database first; on any problem a
     :class:`ValidationFailed` is raised before anything is written.
     """
-    known_regions = dict(session.execute(select(Region.code, Region.level)).tuples().all())
+    known_regions = dict(session.execute(select(Region.code, Region.level)).all())
     known_departments = set(session.scalars(select(Department.code)))
     problems = reference_problems(bundle, known_regions, known_departments)
     other_sources = dict(
@@ -254,7 +256,7 @@ def import_bundle(session: Session, bundle: Bundle) -> ImportStats:
             select(ServiceItem.code, CatalogueSource.key)
             .join(CatalogueSource, ServiceItem.source_id == CatalogueSource.id)
             .where(CatalogueSource.key != bundle.meta.key)
-        ).tuples().all()
+        ).all()
     )
     for item in bundle.items:
         if item["code"] in other_sources:

@@ -1,0 +1,72 @@
+"""Search v1: ranking, aliases, region scope, "no confident match", bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from guidebot.db import unit_of_work
+from guides.catalogue import load_directory
+from guides.search import CONFIDENCE_THRESHOLD, SearchIndex
+from guides.store import import_bundle
+
+
+@pytest.fixture
+def index(sqlite_engine, make_catalogue):
+    with unit_of_work(sqlite_engine) as session:
+        import_bundle(session, load_directory(make_catalogue()))
+    with unit_of_work(sqlite_engine) as session:
+        return SearchIndex.from_session(session)
+
+
+def codes(response):
+    return [h.code for h in response.results]
+
+
+def test_official_name_and_alias_find_the_item(index):
+    assert codes(index.search("高等学校教师资格认定"))[0] == "T-001"
+    response = index.search("我想考高校教资，要准备什么材料？")
+    assert codes(response)[:1] == ["T-001"] and response.results[0].score >= CONFIDENCE_THRESHOLD
+
+
+def test_same_item_in_two_cities_both_returned_and_region_filter(index):
+    assert set(codes(index.search("怎么办护照"))) == {"P-NN-001", "P-LZ-001"}
+    assert codes(index.search("怎么办护照", region="450200000000")) == ["P-LZ-001"]
+    # A district question is served by its city (and the autonomous region), not by another city.
+    assert codes(index.search("护照", region="450103000000")) == ["P-NN-001"]
+    # An item at the top level serves every subdivision.
+    assert codes(index.search("高校教师资格证", region="450103000000")) == ["T-001"]
+    assert codes(index.search("护照", region="999999999999")) == []
+
+
+def test_out_of_scope_gives_no_confident_match(index):
+    for question in ("今天天气怎么样", "给我讲个笑话", "股票明天会涨吗"):
+        response = index.search(question)
+        assert response.results == [] and not response.confident
+
+
+def test_scores_are_ordered_and_limited(index):
+    response = index.search("护照", limit=1)
+    assert len(response.results) == 1
+    many = index.search("护照 教师资格", limit=10)
+    scores = [h.score for h in many.results]
+    assert scores == sorted(scores, reverse=True) and all(0 <= s <= 1 for s in scores)
+
+
+@pytest.mark.parametrize("question", [
+    "", "   \t\n ", "😀😀😀", "\x00\x01\x1b[31m", "'; DROP TABLE service_items; --",
+    "<script>alert(1)</script>", "护照" * 5000, None,
+])
+def test_bad_input_is_safe(index, question):
+    response = index.search(question)
+    assert isinstance(response.results, list)
+    if question and "护照" in question:
+        assert codes(response)  # the long message still finds its subject
+
+
+def test_draft_items_are_not_searchable(sqlite_engine, make_catalogue):
+    draft = "code: D-1-0\nname: 草稿护照事项\ntype: 公共服务\nlevel: 自治区级\ndepartment: gx-jyt\nregion: '450000000000'\nstatus: draft\n"
+    with unit_of_work(sqlite_engine) as session:
+        import_bundle(session, load_directory(make_catalogue({"items/d.yaml": draft})))
+    with unit_of_work(sqlite_engine) as session:
+        index = SearchIndex.from_session(session)
+    assert len(index) == 0 and index.search("草稿护照事项").results == []
