@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 export RASA_TELEMETRY_ENABLED := false
 export PYTHON
 
-.PHONY: help setup run test db catalogue lock clean
+.PHONY: help setup run test eval db catalogue lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ run: setup catalogue  ## Set up, load the catalogue and start the assistant
 
 test: setup  ## Run every test (SQLite, and PostgreSQL via a throwaway cluster)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+eval: $(VENV)/.stamp  ## Print search accuracy figures on the labelled question sets
+	$(BIN)/python eval/search_eval.py
 
 lock:  ## Re-resolve requirements/*.in into the lock files (needs the package registry)
 	scripts/lock.sh
