@@ -89,18 +89,27 @@ def _upsert_source(session: Session, bundle: Bundle) -> CatalogueSource:
     return source
 
 
-def _set_if_changed(obj, values: dict) -> bool:
+def _upsert_record(session: Session, model, kind: str, by_code: dict, code: str, values: dict,
+                   stats: ImportStats) -> None:
+    """Create the row for ``code`` or update only the attributes that differ; count what happened."""
+    row = by_code.get(code)
+    if row is None:
+        row = model(code=code, **values)
+        session.add(row)
+        by_code[code] = row
+        stats.created[kind] += 1
+        return
     changed = False
     for attr, value in values.items():
-        if getattr(obj, attr) != value:
-            setattr(obj, attr, value)
+        if getattr(row, attr) != value:
+            setattr(row, attr, value)
             changed = True
-    return changed
+    (stats.updated if changed else stats.unchanged)[kind] += 1
 
 
 def _upsert_regions(session: Session, bundle: Bundle, stats: ImportStats) -> dict[str, Region]:
     by_code = {r.code: r for r in session.scalars(select(Region))}
-    for record in sorted(bundle.regions, key=lambda r: r["level"]):
+    for record in sorted(bundle.regions, key=lambda r: r["level"]):  # parents before children
         values = {
             "name": record["name"],
             "short_name": record.get("short_name"),
@@ -108,16 +117,7 @@ def _upsert_regions(session: Session, bundle: Bundle, stats: ImportStats) -> dic
             "parent": by_code.get(record["parent"]) if record.get("parent") else None,
             "aliases": list(record.get("aliases") or []),
         }
-        region = by_code.get(record["code"])
-        if region is None:
-            region = Region(code=record["code"], **values)
-            session.add(region)
-            by_code[region.code] = region
-            stats.created["region"] += 1
-        elif _set_if_changed(region, values):
-            stats.updated["region"] += 1
-        else:
-            stats.unchanged["region"] += 1
+        _upsert_record(session, Region, "region", by_code, record["code"], values, stats)
     session.flush()
     return by_code
 
@@ -134,16 +134,7 @@ def _upsert_departments(session: Session, bundle: Bundle, regions: dict[str, Reg
             "address": record.get("address"),
             "website": record.get("website"),
         }
-        dept = by_code.get(record["code"])
-        if dept is None:
-            dept = Department(code=record["code"], **values)
-            session.add(dept)
-            by_code[dept.code] = dept
-            stats.created["department"] += 1
-        elif _set_if_changed(dept, values):
-            stats.updated["department"] += 1
-        else:
-            stats.unchanged["department"] += 1
+        _upsert_record(session, Department, "department", by_code, record["code"], values, stats)
     session.flush()
     return by_code
 
