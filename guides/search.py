@@ -1,32 +1,57 @@
 """Item search: which service item does a free-text Chinese question mean?
 
-An in-memory index over item names, aliases, main-item names and departments, segmented with
-jieba plus the catalogue vocabulary. Each candidate gets a confidence in [0, 1]:
+The question is normalised (NFKC, Traditional → Simplified), region and department mentions are
+recognised (spaCy EntityRuler over the region and department tables), same-sound typos are read
+as catalogue words (pinyin), and colloquial phrases add the official words they stand for
+(``guides/data/synonyms.yaml``). Each candidate item then gets a confidence in [0, 1]:
 
-* *name coverage*: how much of the item's best-matching name or alias the question mentions
-  (idf-weighted; a name or alias quoted whole counts fully), and
-* *query coverage*: how much of the question's content the item explains.
+* *name coverage*: how much of the item's best-matching name or alias the question mentions —
+  idf-weighted jieba words, or character bigrams for words jieba does not know; a name or alias
+  quoted whole counts fully;
+* *query coverage*: how much of the question's content the item explains;
+* a *region affinity* factor: an item in the mentioned region (or its parents, which serve it)
+  keeps its score, an item elsewhere loses most of it; the exact level mentioned wins ties.
 
 Below :data:`CONFIDENCE_THRESHOLD` nothing is returned: the caller says "no confident match"
-instead of guessing.
+and may offer :attr:`SearchResponse.closest` as suggestions, never as an answer.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from guides.models import PublicationState, Region, ServiceItem
-from guides.text import content_tokens, new_tokenizer, normalise
+from guides.models import Department, PublicationState, Region, ServiceItem
+from guides.ner import MentionRecognizer
+from guides.pinyin import PinyinCorrector
+from guides.text import content_tokens, han_bigrams, new_tokenizer, normalise
 from guides.vocab import WORD_FREQ, catalogue_words
 
-CONFIDENCE_THRESHOLD = 0.5
+CONFIDENCE_THRESHOLD = 0.45
 NAME_WEIGHT = 0.7  # the rest goes to query coverage
+BIGRAM_WEIGHT = 0.8  # bigram overlap is weaker evidence than whole words
 DEPARTMENT_FIELD_WEIGHT = 0.5  # a department mention alone names no item
+OTHER_REGION_FACTOR = 0.55  # an item in a region the question did not ask about
+DEPARTMENT_BOOST = 1.08
+MIN_QUOTED_CHARS = 3  # a 2-character alias inside a question is too often a coincidence
+MAX_CANDIDATES = 150  # full scoring only for the best pre-scored candidates
+COMMON_FRACTION = 0.2  # terms in more items than this only score, they do not nominate candidates
+
+
+@lru_cache(maxsize=1)
+def synonym_table() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(official words, colloquial phrases) pairs from guides/data/synonyms.yaml."""
+    text = resources.files("guides").joinpath("data", "synonyms.yaml").read_text("utf-8")
+    data = yaml.safe_load(text) or {}
+    return tuple((str(k), tuple(str(v) for v in vs)) for k, vs in data.items())
 
 
 @dataclass(frozen=True)
@@ -48,6 +73,8 @@ class SearchResponse:
     question: str
     results: list[Hit] = field(default_factory=list)
     closest: list[Hit] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)  # region codes the question mentions
+    departments: list[str] = field(default_factory=list)  # department codes it mentions
 
     @property
     def confident(self) -> bool:
@@ -55,30 +82,78 @@ class SearchResponse:
 
 
 @dataclass
+class _Field:
+    text: str
+    tokens: frozenset[str]  # every token, compounds included: they nominate candidates
+    bigrams: frozenset[str]
+    parts: frozenset[str]  # the finest tokens: coverage is measured on these
+
+
+def _finest(tokens: frozenset[str]) -> frozenset[str]:
+    """Drop compound tokens whose pieces are also tokens (社会保障卡 when 社会, 保障, 卡 are there).
+
+    jieba's search mode yields a whole word and its pieces; counting both would make a question
+    that names every piece look like it covers only part of the name.
+    """
+    def covered(token: str) -> bool:
+        hit = [False] * len(token)
+        for piece in tokens:
+            if piece != token and piece in token:
+                start = token.find(piece)
+                while start != -1:
+                    hit[start:start + len(piece)] = [True] * len(piece)
+                    start = token.find(piece, start + 1)
+        return all(hit)
+
+    # 开公司 stays (公司 leaves 开 uncovered); 社会保障卡 goes when 社会, 保障 and 卡 are all there.
+    return frozenset(t for t in tokens if not covered(t))
+
+
+@dataclass
 class _Entry:
     code: str
     name: str
     department: str
+    department_code: str
     region_code: str
-    name_fields: list[tuple[str, frozenset[str]]]  # (normalised text, tokens): name, aliases, main-item name
+    fields: list[_Field]
     dept_tokens: frozenset[str]
     all_tokens: frozenset[str]
+    all_bigrams: frozenset[str]
+
+
+@dataclass
+class _Query:
+    text: str  # normalised question plus corrections and expansions
+    tokens: set[str]
+    bigrams: set[str]
+    regions: list[str]
+    departments: list[str]
 
 
 class SearchIndex:
     """Immutable search index; build it with :meth:`from_session` or :meth:`build`."""
 
-    def __init__(self, entries: list[_Entry], tokenizer, region_parents: dict[str, str | None]):
+    def __init__(self, entries: list[_Entry], tokenizer, region_parents: dict[str, str | None],
+                 recognizer: MentionRecognizer | None, corrector: PinyinCorrector):
         self._entries = entries
         self._tokenizer = tokenizer
-        self._region_parents = region_parents
-        self._postings: dict[str, list[int]] = defaultdict(list)
+        self._parents = region_parents
+        self._recognizer = recognizer
+        self._corrector = corrector
+        self._token_postings: dict[str, list[int]] = defaultdict(list)
+        self._bigram_postings: dict[str, list[int]] = defaultdict(list)
         for index, entry in enumerate(entries):
             for token in entry.all_tokens:
-                self._postings[token].append(index)
+                self._token_postings[token].append(index)
+            for bigram in entry.all_bigrams:
+                self._bigram_postings[bigram].append(index)
         n = max(len(entries), 1)
-        self._idf = {t: math.log(1 + n / len(p)) for t, p in self._postings.items()}
+        self._idf = {t: math.log(1 + n / len(p)) for t, p in self._token_postings.items()}
+        self._bigram_idf = {b: math.log(1 + n / len(p)) for b, p in self._bigram_postings.items()}
         self._default_idf = math.log(1 + n)
+        self._common = max(20, int(COMMON_FRACTION * n))
+        self._depth = {code: self._depth_of(code) for code in region_parents}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -86,28 +161,39 @@ class SearchIndex:
     # ------------------------------------------------------------------ building
 
     @classmethod
-    def build(cls, items: list[dict], words: list[str], region_parents: dict[str, str | None]) -> "SearchIndex":
-        """Build from plain records: ``code, name, aliases, parent_name, department, department_names, region_code``."""
+    def build(cls, items: list[dict], words: list[str], region_parents: dict[str, str | None],
+              regions: list[tuple[str, list[str]]] = (), departments: list[tuple[str, list[str]]] = ()) -> "SearchIndex":
+        """Build from plain records.
+
+        ``items``: dicts with ``code, name, aliases, parent_name, department, department_code,
+        department_names, region_code``; ``regions``/``departments``: (code, names) for mention
+        recognition.
+        """
         tokenizer = new_tokenizer((w, WORD_FREQ) for w in words)
 
-        def field_of(text: str) -> tuple[str, frozenset[str]]:
+        def field_of(text: str) -> _Field:
             norm = normalise(text, limit=None)
-            return norm, frozenset(content_tokens(tokenizer, norm))
+            tokens = frozenset(content_tokens(tokenizer, norm))
+            return _Field(norm, tokens, frozenset(han_bigrams(norm)), _finest(tokens))
 
         entries = []
+        vocabulary = set(words)
         for item in items:
-            fields = [field_of(item["name"])]
-            fields += [field_of(a) for a in item.get("aliases") or []]
+            fields = [field_of(item["name"])] + [field_of(a) for a in item.get("aliases") or []]
             if item.get("parent_name"):
                 fields.append(field_of(item["parent_name"]))
-            fields = [f for f in fields if f[1]]
+            fields = [f for f in fields if f.tokens or f.bigrams]
             dept_tokens = frozenset(
                 t for name in item.get("department_names") or [] for t in content_tokens(tokenizer, normalise(name, None))
             )
-            all_tokens = frozenset().union(*(f[1] for f in fields), dept_tokens) if fields else dept_tokens
-            entries.append(_Entry(item["code"], item["name"], item["department"], item["region_code"],
-                                  fields, dept_tokens, all_tokens))
-        return cls(entries, tokenizer, region_parents)
+            all_tokens = frozenset().union(dept_tokens, *(f.tokens for f in fields))
+            all_bigrams = frozenset().union(*(f.bigrams for f in fields)) if fields else frozenset()
+            vocabulary |= {t for f in fields for t in f.tokens if len(t) >= 2}
+            entries.append(_Entry(item["code"], item["name"], item["department"], item.get("department_code", ""),
+                                  item["region_code"], fields, dept_tokens, all_tokens, all_bigrams))
+        vocabulary |= {k for k, _ in synonym_table() for k in k.split()}
+        recognizer = MentionRecognizer(list(regions), list(departments)) if (regions or departments) else None
+        return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary)))
 
     @classmethod
     def from_session(cls, session: Session) -> "SearchIndex":
@@ -122,76 +208,145 @@ class SearchIndex:
         items = [
             {
                 "code": i.code, "name": i.name, "aliases": i.alias_names, "parent_name": i.parent_name,
-                "department": i.department.name,
+                "department": i.department.name, "department_code": i.department.code,
                 "department_names": [i.department.name, i.department.short_name or "", *i.department.aliases],
                 "region_code": i.region.code,
             }
             for i in session.scalars(query)
         ]
-        regions = {r.code: (r.parent.code if r.parent else None) for r in session.scalars(select(Region))}
+        region_rows = list(session.scalars(select(Region).options(selectinload(Region.parent))))
+        parents = {r.code: (r.parent.code if r.parent else None) for r in region_rows}
+        regions = [(r.code, [r.name, r.short_name or "", *r.aliases]) for r in region_rows]
+        departments = [(d.code, [d.name, d.short_name or "", *d.aliases]) for d in session.scalars(select(Department))]
         words = [w.text for w in catalogue_words(session)]
-        return cls.build(items, words, regions)
+        return cls.build(items, words, parents, regions, departments)
 
-    # ------------------------------------------------------------------ querying
+    # ------------------------------------------------------------------ regions
+
+    def _depth_of(self, code: str) -> int:
+        depth, parent = 0, self._parents.get(code)
+        while parent:
+            depth, parent = depth + 1, self._parents.get(parent)
+        return depth
+
+    def _ancestors(self, code: str) -> list[str]:
+        out, parent = [], self._parents.get(code)
+        while parent:
+            out.append(parent)
+            parent = self._parents.get(parent)
+        return out
 
     def _region_scope(self, code: str) -> set[str] | None:
         """A region, its ancestors (higher levels serve it too) and its descendants."""
-        if code not in self._region_parents:
+        if code not in self._parents:
             return None
-        scope = {code}
-        parent = self._region_parents.get(code)
-        while parent:
-            scope.add(parent)
-            parent = self._region_parents.get(parent)
-        children: dict[str, list[str]] = defaultdict(list)
-        for child, par in self._region_parents.items():
-            if par:
-                children[par].append(child)
-        stack = [code]
-        while stack:
-            for child in children[stack.pop()]:
-                scope.add(child)
-                stack.append(child)
-        return scope
+        return {r for r in self._parents if r == code or code in self._ancestors(r)} | set(self._ancestors(code))
+
+    def _affinity(self, item_region: str, mentioned: list[str]) -> float:
+        """1.0 for the mentioned region itself; a little less for its parents and subdivisions."""
+        if not mentioned:
+            return 1.0
+        best = OTHER_REGION_FACTOR
+        item_ancestors = self._ancestors(item_region)
+        for region in mentioned:
+            if item_region == region:
+                return 1.0
+            if item_region in self._ancestors(region):  # a higher level serving the mentioned place
+                best = max(best, 1.0 - 0.02 * (self._depth[region] - self._depth[item_region]))
+            elif region in item_ancestors:  # a subdivision of the mentioned place
+                best = max(best, 1.0 - 0.03 * (self._depth[item_region] - self._depth[region]))
+        return best
+
+    # ------------------------------------------------------------------ querying
+
+    def _analyse(self, question: str | None) -> _Query:
+        text = normalise(question)
+        mentions = self._recognizer(text) if self._recognizer and text else []
+        regions = list(dict.fromkeys(m.code for m in mentions if m.label == "REGION"))
+        departments = list(dict.fromkeys(m.code for m in mentions if m.label == "DEPT"))
+        # Mentions place the question; they say nothing about which service it is.
+        stripped = text
+        for mention in sorted(mentions, key=lambda m: -m.start):
+            stripped = stripped[:mention.start] + " " + stripped[mention.end:]
+        boundaries = {0}
+        position = 0
+        for piece in self._tokenizer.cut(stripped, HMM=False):
+            position += len(piece)
+            boundaries.add(position)
+        extra = self._corrector.corrections(stripped, boundaries)
+        probe = stripped + " " + " ".join(extra)
+        for official, phrases in synonym_table():
+            if any(p in probe for p in phrases):
+                extra.append(official)
+        full = stripped + " " + " ".join(extra)
+        tokens = set(content_tokens(self._tokenizer, full))
+        bigrams = set(han_bigrams(stripped)) | {b for w in extra for b in han_bigrams(w)}
+        return _Query(full, tokens, bigrams, regions, departments)
 
     def _idf_sum(self, tokens) -> float:
         return sum(self._idf.get(t, self._default_idf) for t in tokens)
 
+    def _bigram_idf_sum(self, bigrams) -> float:
+        return sum(self._bigram_idf.get(b, self._default_idf) for b in bigrams)
+
+    def _candidates(self, query: _Query) -> list[int]:
+        prescore: dict[int, float] = defaultdict(float)
+        for token in query.tokens:
+            postings = self._token_postings.get(token)
+            if postings and len(postings) <= self._common:
+                weight = self._idf[token]
+                for i in postings:
+                    prescore[i] += weight
+        for bigram in query.bigrams:
+            postings = self._bigram_postings.get(bigram)
+            if postings and len(postings) <= self._common:
+                weight = 0.5 * self._bigram_idf[bigram]
+                for i in postings:
+                    prescore[i] += weight
+        if len(prescore) <= MAX_CANDIDATES:
+            return list(prescore)
+        return heapq.nlargest(MAX_CANDIDATES, prescore, key=prescore.__getitem__)
+
+    def _score(self, entry: _Entry, query: _Query, q_mass: float) -> float:
+        best = 0.0
+        for f in entry.fields:
+            if len(f.text) >= MIN_QUOTED_CHARS and f.text in query.text:
+                best = 1.0
+                break
+            word = self._idf_sum(f.parts & query.tokens) / (self._idf_sum(f.parts) or 1.0) if f.parts else 0.0
+            bigram = (BIGRAM_WEIGHT * self._bigram_idf_sum(f.bigrams & query.bigrams) / (self._bigram_idf_sum(f.bigrams) or 1.0)
+                      if f.bigrams else 0.0)
+            best = max(best, word, bigram)
+        if best == 0.0:
+            dept_only = entry.dept_tokens & query.tokens
+            if dept_only:
+                best = DEPARTMENT_FIELD_WEIGHT * self._idf_sum(dept_only) / (self._idf_sum(entry.dept_tokens) or 1.0)
+        q_cov = self._idf_sum(entry.all_tokens & query.tokens) / q_mass if q_mass else best
+        score = NAME_WEIGHT * best + (1 - NAME_WEIGHT) * q_cov
+        score *= self._affinity(entry.region_code, query.regions)
+        if entry.department_code in query.departments:
+            score = min(1.0, score * DEPARTMENT_BOOST)
+        return round(score, 4)
+
     def search(self, question: str | None, limit: int = 5, region: str | None = None) -> SearchResponse:
         """Rank items for ``question``; empty results mean "no confident match"."""
-        text = normalise(question)
         response = SearchResponse(question=question or "")
         limit = max(1, min(int(limit), 100))
-        if not text:
-            return response
-        q_tokens = set(content_tokens(self._tokenizer, text))
-        if not q_tokens:
+        query = self._analyse(question)
+        response.regions, response.departments = query.regions, query.departments
+        if not query.tokens and not query.bigrams:
             return response
         scope = self._region_scope(region) if region else None
         if region and scope is None:
             return response  # unknown region: nothing can match it
-        candidates = {i for t in q_tokens for i in self._postings.get(t, ())}
-        q_mass = self._idf_sum(q_tokens)
+        q_mass = self._idf_sum(query.tokens)
         scored = []
-        for index in candidates:
+        for index in self._candidates(query):
             entry = self._entries[index]
-            if scope is not None and entry.region_code not in scope:
-                continue
-            best = 0.0
-            for norm, tokens in entry.name_fields:
-                if len(norm) >= 2 and norm in text:
-                    coverage = 1.0
-                else:
-                    coverage = self._idf_sum(tokens & q_tokens) / (self._idf_sum(tokens) or 1.0)
-                best = max(best, coverage)
-            dept_only = entry.dept_tokens & q_tokens
-            if best == 0.0 and dept_only:
-                best = DEPARTMENT_FIELD_WEIGHT * self._idf_sum(dept_only) / (self._idf_sum(entry.dept_tokens) or 1.0)
-            q_cov = self._idf_sum(entry.all_tokens & q_tokens) / q_mass
-            score = NAME_WEIGHT * best + (1 - NAME_WEIGHT) * q_cov
-            scored.append((round(score, 4), entry))
-        scored.sort(key=lambda pair: (-pair[0], len(pair[1].name), pair[1].code))
-        hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, e in scored[:limit]]
+            if scope is None or entry.region_code in scope:
+                scored.append((self._score(entry, query, q_mass), entry))
+        top = heapq.nsmallest(limit, scored, key=lambda pair: (-pair[0], len(pair[1].name), pair[1].code))
+        hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, e in top]
         if hits and hits[0].score >= CONFIDENCE_THRESHOLD:
             response.results = [h for h in hits if h.score >= CONFIDENCE_THRESHOLD]
         else:

@@ -10,6 +10,7 @@ from importlib import resources
 from typing import Iterable
 
 import jieba
+import zhconv
 
 # Long story-like messages are a few hundred characters; anything beyond this is noise or abuse.
 MAX_QUERY_CHARS = 1000
@@ -26,12 +27,23 @@ def normalise(text: str | None, limit: int | None = MAX_QUERY_CHARS) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = "".join(" " if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
     text = _PUNCT_OR_SPACE.sub(" ", text).strip().lower()
-    return text[:limit] if limit is not None else text
+    text = text[:limit] if limit is not None else text
+    # Traditional -> Simplified: the catalogue is Simplified; 補辦身份證 means 补办身份证.
+    return zhconv.convert(text, "zh-cn") if any("\u4e00" <= c <= "\u9fff" for c in text) else text
 
 
 def is_word_char(char: str) -> bool:
     """Letters and digits of any script (CJK included); not punctuation, symbols or emoji."""
     return unicodedata.category(char)[0] in ("L", "N")
+
+
+def han_bigrams(text: str) -> list[str]:
+    """Overlapping pairs of Chinese characters (within runs of Han characters)."""
+    out = []
+    for a, b in zip(text, text[1:]):
+        if "\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff":
+            out.append(a + b)
+    return out
 
 
 @lru_cache(maxsize=1)

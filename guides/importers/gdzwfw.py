@@ -29,6 +29,7 @@ REGIONS = {
 REQUIRED_KEYS = ("TASK_CODE", "TASK_NAME", "matter_name", "DEPT_NAME", "ORGCODE", "AREACODE", "matter_level", "TASK_TYPE_TEXT")
 _NONE = {"", "无", "null", "None"}
 _LIMIT = re.compile(r"^\s*(\d+)\s*[（(]\s*(工作日|自然日)\s*[)）]\s*$")
+MIN_ALIAS_CHARS = 3
 _LOCATION_PREFIX = re.compile(r"^\s*办理地点[：:]\s*")
 
 
@@ -65,7 +66,10 @@ def _aliases(row: dict, name: str, parent: str | None) -> list[str]:
     for key in ("matter_short", "matter_daily"):
         text = _text(row.get(key))
         if text:
-            names += [re.sub(r"[\s,]+", "", part) for part in re.split(r"[，、；;]", text)]
+            # "工程规划许可证核发，建工证" holds two names; "技工学校，设立" holds one name's pieces:
+            # keep the parts that can stand as a name on their own.
+            parts = [re.sub(r"[\s,]+", "", part) for part in re.split(r"[，、；;]", text)]
+            names += [part for part in parts if len(part) >= MIN_ALIAS_CHARS]
     catalogue_name = _text(row.get("CATANAME"))
     if catalogue_name:
         names.append(catalogue_name)

@@ -1,0 +1,69 @@
+"""Region and department mentions ("在青秀区", "柳州市", "人社局") with spaCy.
+
+A blank ``zh`` pipeline segmenting with jieba, plus an EntityRuler whose phrase patterns come from
+the region and department tables (full, short and colloquial names). No model download: the
+patterns are the knowledge.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import jieba
+
+
+@dataclass(frozen=True)
+class Mention:
+    text: str
+    label: str  # REGION or DEPT
+    code: str  # region code or department code
+    start: int  # character offsets in the analysed text
+    end: int
+
+
+class MentionRecognizer:
+    """Finds region and department mentions in normalised text."""
+
+    def __init__(self, regions: list[tuple[str, list[str]]], departments: list[tuple[str, list[str]]]):
+        """``regions`` / ``departments``: (code, names) pairs; names are full, short and colloquial."""
+        import spacy  # heavy: imported only when a recogniser is built
+
+        jieba.setLogLevel(logging.WARNING)
+        names = {n for _, ns in regions + departments for n in ns if n and len(n) >= 2}
+        # spaCy's zh tokenizer uses jieba's global dictionary; patterns must be single jieba tokens
+        # or token sequences, so make every name a word before the patterns are tokenised.
+        for name in names:
+            jieba.add_word(name, 200000)
+        self._nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        ruler = self._nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
+        patterns = []
+        seen = set()
+        for label, records in (("REGION", regions), ("DEPT", departments)):
+            for code, ns in records:
+                for name in ns:
+                    if name and len(name) >= 2 and (label, name, code) not in seen:
+                        seen.add((label, name, code))
+                        patterns.append({"label": label, "pattern": name, "id": code})
+        ruler.add_patterns(patterns)
+        self._ambiguous = self._find_ambiguous(patterns)
+
+    @staticmethod
+    def _find_ambiguous(patterns: list[dict]) -> set[str]:
+        by_name: dict[str, set[str]] = {}
+        for p in patterns:
+            by_name.setdefault(p["pattern"], set()).add(p["id"])
+        return {name for name, ids in by_name.items() if len(ids) > 1}
+
+    def __call__(self, text: str) -> list[Mention]:
+        if not text:
+            return []
+        doc = self._nlp(text)
+        mentions = []
+        for ent in doc.ents:
+            mentions.append(Mention(ent.text, ent.label_, ent.ent_id_, ent.start_char, ent.end_char))
+        return mentions
+
+    def is_ambiguous(self, name: str) -> bool:
+        """True when a name belongs to several regions/departments (e.g. two 人社局)."""
+        return name in self._ambiguous

@@ -1,0 +1,63 @@
+"""Homophone and typo correction through pinyin: 设保卡 → 社保卡, 架照 → 驾照, 阳塑 → 阳朔.
+
+Citizens type with pinyin input methods, so most typos are same-sound characters. Any span of the
+question whose toneless pinyin equals that of a catalogue word, but whose characters differ, is
+read as that word too (the original text is kept; the correction only adds evidence).
+"""
+
+from __future__ import annotations
+
+from pypinyin import Style, lazy_pinyin
+
+MIN_CHARS, MAX_CHARS = 2, 8
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _syllables(text: str) -> list[str]:
+    """One syllable per character (non-Han characters stand for themselves), so spans stay aligned."""
+    out = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chunk: list(chunk))
+    if len(out) != len(text):  # defensive: never misalign spans
+        out = [lazy_pinyin(c, style=Style.NORMAL)[0] if _is_han(c) else c for c in text]
+    return out
+
+
+class PinyinCorrector:
+    """Maps same-sound spans of a text onto known words."""
+
+    def __init__(self, words: list[str]):
+        self._by_sound: dict[str, str] = {}
+        for word in sorted(set(words), key=lambda w: (-len(w), w)):
+            if MIN_CHARS <= len(word) <= MAX_CHARS and all(_is_han(c) for c in word):
+                # First (longest, then lexically first) word wins a shared sound: deterministic.
+                self._by_sound.setdefault(" ".join(_syllables(word)), word)
+        self._words = frozenset(words)
+
+    def corrections(self, text: str, boundaries: set[int] | None = None) -> list[str]:
+        """Known words that same-sound spans of ``text`` stand for (excluding spans already spelt right).
+
+        With ``boundaries`` (word boundaries of the text, as character offsets), a span must start
+        and end on one: 适合做 must not be read as 合作.
+        """
+        if not text:
+            return []
+        sounds = _syllables(text)
+        found: list[str] = []
+        i, n = 0, len(text)
+        while i < n:
+            matched = 0
+            if _is_han(text[i]) and (boundaries is None or i in boundaries):
+                for length in range(min(MAX_CHARS, n - i), MIN_CHARS - 1, -1):
+                    span = text[i:i + length]
+                    if not all(_is_han(c) for c in span) or (boundaries is not None and i + length not in boundaries):
+                        continue
+                    word = self._by_sound.get(" ".join(sounds[i:i + length]))
+                    if word:
+                        if word != span:
+                            found.append(word)
+                        matched = length
+                        break
+            i += matched or 1
+        return found
