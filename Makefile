@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 export RASA_TELEMETRY_ENABLED := false
 export PYTHON
 
-.PHONY: help setup run test eval db catalogue lock clean
+.PHONY: help setup run test eval bench db catalogue lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,8 +33,9 @@ setup: $(VENV)/.stamp $(RASA_VENV)/.stamp  ## Create both environments (idempote
 db: $(VENV)/.stamp  ## Create or upgrade the database schema
 	@$(GUIDEBOT) db upgrade
 
-catalogue: db  ## Load the default catalogue (idempotent)
+catalogue: db  ## Load the default catalogue (idempotent) and regenerate the shared vocabulary
 	@$(GUIDEBOT) import guides/catalogue
+	@$(GUIDEBOT) vocab export
 
 run: setup catalogue  ## Set up, load the catalogue and start the assistant
 	@scripts/run.sh
@@ -44,6 +45,9 @@ test: setup  ## Run every test (SQLite, and PostgreSQL via a throwaway cluster)
 
 eval: $(VENV)/.stamp  ## Print search accuracy figures on the labelled question sets
 	$(BIN)/python eval/search_eval.py
+
+bench: $(VENV)/.stamp  ## Search latency/memory benchmark vs a BM25 baseline (not a test)
+	$(BIN)/python bench/search_bench.py
 
 lock:  ## Re-resolve requirements/*.in into the lock files (needs the package registry)
 	scripts/lock.sh

@@ -271,16 +271,24 @@ def vocab() -> None:
 @vocab.command("export")
 @click.option("--jieba-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("nlu_data/dictionary"),
               show_default=True, help="Directory for the jieba user dictionary (JiebaTokenizer dictionary_path).")
+@click.option("--rasa-file", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("nlu_data/generated/catalogue.yml"), show_default=True,
+              help="Rasa NLU file for the region/item lookup tables and region synonyms.")
 @pass_ctx
-def vocab_export(ctx: _Context, jieba_dir: Path) -> None:
-    """Write the jieba dictionary generated from the catalogue in the database."""
+def vocab_export(ctx: _Context, jieba_dir: Path, rasa_file: Path) -> None:
+    """Write the jieba dictionary and the Rasa lookup/synonym file from the catalogue database.
+
+    Search builds its vocabulary from the same words, so the bot and search segment alike.
+    """
     from guidebot.db import session_factory
-    from guides.vocab import catalogue_words, write_jieba_dictionary
+    from guides.vocab import catalogue_words, rasa_nlu_yaml, write_jieba_dictionary, write_text_atomically
 
     with session_factory(ctx.ready_engine())() as session:
         words = catalogue_words(session)
+        nlu = rasa_nlu_yaml(session)
     count = write_jieba_dictionary(words, jieba_dir / "catalogue.txt")
-    click.echo(f"{count} words -> {jieba_dir / 'catalogue.txt'}")
+    write_text_atomically(rasa_file, nlu)
+    click.echo(f"{count} words -> {jieba_dir / 'catalogue.txt'}; lookups and synonyms -> {rasa_file}")
 
 
 if __name__ == "__main__":  # pragma: no cover

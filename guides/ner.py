@@ -50,10 +50,12 @@ class MentionRecognizer:
 
     @staticmethod
     def _find_ambiguous(patterns: list[dict]) -> set[str]:
-        by_name: dict[str, set[str]] = {}
+        by_name: dict[str, set[tuple[str, str]]] = {}
         for p in patterns:
-            by_name.setdefault(p["pattern"], set()).add(p["id"])
-        return {name for name, ids in by_name.items() if len(ids) > 1}
+            by_name.setdefault(p["pattern"], set()).add((p["label"], p["id"]))
+        # Ambiguous: two departments share the name. A region and the service centre named after it
+        # (阳朔镇) are not ambiguous about the place.
+        return {name for name, ids in by_name.items() if len({i for label, i in ids if label == "DEPT"}) > 1}
 
     def __call__(self, text: str) -> list[Mention]:
         if not text:

@@ -32,11 +32,15 @@ from sqlalchemy.orm import Session, selectinload
 from guides.models import Department, PublicationState, Region, ServiceItem
 from guides.ner import MentionRecognizer
 from guides.pinyin import PinyinCorrector
-from guides.text import content_tokens, han_bigrams, new_tokenizer, normalise
+from guides.text import content_tokens, han_bigrams, new_tokenizer, normalise, stopwords
 from guides.vocab import WORD_FREQ, catalogue_words
 
 CONFIDENCE_THRESHOLD = 0.45
-NAME_WEIGHT = 0.7  # the rest goes to query coverage
+NAME_WEIGHT = 0.65  # best name or alias coverage
+QUERY_WEIGHT = 0.25  # how much of the question the item explains
+OFFICIAL_NAME_WEIGHT = 0.10  # the official name itself: breaks ties between look-alike items
+EXPANSION_WEIGHT = 0.9  # words added by the synonym table count a little less than the user's own
+UNKNOWN_WORD_FACTOR = 0.5
 BIGRAM_WEIGHT = 0.8  # bigram overlap is weaker evidence than whole words
 DEPARTMENT_FIELD_WEIGHT = 0.5  # a department mention alone names no item
 OTHER_REGION_FACTOR = 0.55  # an item in a region the question did not ask about
@@ -87,9 +91,12 @@ class _Field:
     tokens: frozenset[str]  # every token, compounds included: they nominate candidates
     bigrams: frozenset[str]
     parts: frozenset[str]  # the finest tokens: coverage is measured on these
+    parts_mass: float = 0.0  # idf sums of parts and bigrams, filled in when the index is built
+    bigram_mass: float = 0.0
 
 
 def _finest(tokens: frozenset[str]) -> frozenset[str]:
+    stop = stopwords()
     """Drop compound tokens whose pieces are also tokens (社会保障卡 when 社会, 保障, 卡 are there).
 
     jieba's search mode yields a whole word and its pieces; counting both would make a question
@@ -97,7 +104,7 @@ def _finest(tokens: frozenset[str]) -> frozenset[str]:
     """
     def covered(token: str) -> bool:
         hit = [False] * len(token)
-        for piece in tokens:
+        for piece in list(tokens) + [w for w in stop if w in token]:  # 办理及加注护照: 办理, 及 are filler
             if piece != token and piece in token:
                 start = token.find(piece)
                 while start != -1:
@@ -120,23 +127,57 @@ class _Entry:
     dept_tokens: frozenset[str]
     all_tokens: frozenset[str]
     all_bigrams: frozenset[str]
+    dept_mass: float = 0.0
 
 
 @dataclass
 class _Query:
     text: str  # normalised question plus corrections and expansions
-    tokens: set[str]
+    tokens: set[str]  # the question's words, typo corrections included
+    expanded: set[str]  # plus the official words its colloquial phrases stand for
     bigrams: set[str]
     regions: list[str]
     departments: list[str]
+
+
+def index_records(session: Session) -> dict:
+    """Everything :meth:`SearchIndex.build` needs, read from the database in a few queries."""
+    query = (
+        select(ServiceItem)
+        .where(ServiceItem.status == PublicationState.PUBLISHED)
+        .options(selectinload(ServiceItem.aliases), selectinload(ServiceItem.department),
+                 selectinload(ServiceItem.region))
+        .order_by(ServiceItem.code)
+    )
+    items = [
+        {
+            "code": i.code, "name": i.name, "aliases": i.alias_names, "parent_name": i.parent_name,
+            "department": i.department.name, "department_code": i.department.code,
+            "department_names": [i.department.name, i.department.short_name or "", *i.department.aliases],
+            "region_code": i.region.code,
+        }
+        for i in session.scalars(query)
+    ]
+    region_rows = list(session.scalars(select(Region).options(selectinload(Region.parent))))
+    dept_rows = list(session.scalars(select(Department).options(selectinload(Department.region))))
+    return {
+        "items": items,
+        "words": [w.text for w in catalogue_words(session)],
+        "region_parents": {r.code: (r.parent.code if r.parent else None) for r in region_rows},
+        "regions": [(r.code, [r.name, r.short_name or "", *r.aliases]) for r in region_rows],
+        "departments": [(d.code, [d.name, d.short_name or "", *d.aliases]) for d in dept_rows],
+        "department_regions": {d.code: d.region.code for d in dept_rows},
+    }
 
 
 class SearchIndex:
     """Immutable search index; build it with :meth:`from_session` or :meth:`build`."""
 
     def __init__(self, entries: list[_Entry], tokenizer, region_parents: dict[str, str | None],
-                 recognizer: MentionRecognizer | None, corrector: PinyinCorrector):
+                 recognizer: MentionRecognizer | None, corrector: PinyinCorrector,
+                 department_regions: dict[str, str] | None = None):
         self._entries = entries
+        self._department_regions = department_regions or {}
         self._tokenizer = tokenizer
         self._parents = region_parents
         self._recognizer = recognizer
@@ -153,6 +194,11 @@ class SearchIndex:
         self._bigram_idf = {b: math.log(1 + n / len(p)) for b, p in self._bigram_postings.items()}
         self._default_idf = math.log(1 + n)
         self._common = max(20, int(COMMON_FRACTION * n))
+        for entry in entries:  # denominators never change: compute them once, not per query
+            entry.dept_mass = self._idf_sum(entry.dept_tokens) or 1.0
+            for f in entry.fields:
+                f.parts_mass = self._idf_sum(f.parts) or 1.0
+                f.bigram_mass = self._bigram_idf_sum(f.bigrams) or 1.0
         self._depth = {code: self._depth_of(code) for code in region_parents}
 
     def __len__(self) -> int:
@@ -162,7 +208,8 @@ class SearchIndex:
 
     @classmethod
     def build(cls, items: list[dict], words: list[str], region_parents: dict[str, str | None],
-              regions: list[tuple[str, list[str]]] = (), departments: list[tuple[str, list[str]]] = ()) -> "SearchIndex":
+              regions: list[tuple[str, list[str]]] = (), departments: list[tuple[str, list[str]]] = (),
+              department_regions: dict[str, str] | None = None) -> "SearchIndex":
         """Build from plain records.
 
         ``items``: dicts with ``code, name, aliases, parent_name, department, department_code,
@@ -193,33 +240,13 @@ class SearchIndex:
                                   item["region_code"], fields, dept_tokens, all_tokens, all_bigrams))
         vocabulary |= {k for k, _ in synonym_table() for k in k.split()}
         recognizer = MentionRecognizer(list(regions), list(departments)) if (regions or departments) else None
-        return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary)))
+        return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary)),
+                   department_regions)
 
     @classmethod
     def from_session(cls, session: Session) -> "SearchIndex":
         """Index every published item in the database."""
-        query = (
-            select(ServiceItem)
-            .where(ServiceItem.status == PublicationState.PUBLISHED)
-            .options(selectinload(ServiceItem.aliases), selectinload(ServiceItem.department),
-                     selectinload(ServiceItem.region))
-            .order_by(ServiceItem.code)
-        )
-        items = [
-            {
-                "code": i.code, "name": i.name, "aliases": i.alias_names, "parent_name": i.parent_name,
-                "department": i.department.name, "department_code": i.department.code,
-                "department_names": [i.department.name, i.department.short_name or "", *i.department.aliases],
-                "region_code": i.region.code,
-            }
-            for i in session.scalars(query)
-        ]
-        region_rows = list(session.scalars(select(Region).options(selectinload(Region.parent))))
-        parents = {r.code: (r.parent.code if r.parent else None) for r in region_rows}
-        regions = [(r.code, [r.name, r.short_name or "", *r.aliases]) for r in region_rows]
-        departments = [(d.code, [d.name, d.short_name or "", *d.aliases]) for d in session.scalars(select(Department))]
-        words = [w.text for w in catalogue_words(session)]
-        return cls.build(items, words, parents, regions, departments)
+        return cls.build(**index_records(session))
 
     # ------------------------------------------------------------------ regions
 
@@ -262,8 +289,13 @@ class SearchIndex:
     def _analyse(self, question: str | None) -> _Query:
         text = normalise(question)
         mentions = self._recognizer(text) if self._recognizer and text else []
-        regions = list(dict.fromkeys(m.code for m in mentions if m.label == "REGION"))
-        departments = list(dict.fromkeys(m.code for m in mentions if m.label == "DEPT"))
+        # A generic name (公安局) fits many departments: it neither boosts one nor places the question.
+        named = [m for m in mentions if m.label == "DEPT" and not self._recognizer.is_ambiguous(m.text)]
+        departments = list(dict.fromkeys(m.code for m in named))
+        regions = list(dict.fromkeys(
+            [m.code for m in mentions if m.label == "REGION"]
+            + [self._department_regions[d] for d in departments if d in self._department_regions]
+        ))
         # Mentions place the question; they say nothing about which service it is.
         stripped = text
         for mention in sorted(mentions, key=lambda m: -m.start):
@@ -273,15 +305,14 @@ class SearchIndex:
         for piece in self._tokenizer.cut(stripped, HMM=False):
             position += len(piece)
             boundaries.add(position)
-        extra = self._corrector.corrections(stripped, boundaries)
-        probe = stripped + " " + " ".join(extra)
-        for official, phrases in synonym_table():
-            if any(p in probe for p in phrases):
-                extra.append(official)
-        full = stripped + " " + " ".join(extra)
-        tokens = set(content_tokens(self._tokenizer, full))
-        bigrams = set(han_bigrams(stripped)) | {b for w in extra for b in han_bigrams(w)}
-        return _Query(full, tokens, bigrams, regions, departments)
+        corrections = self._corrector.corrections(stripped, boundaries)
+        literal = stripped + " " + " ".join(corrections)
+        officials = [official for official, phrases in synonym_table() if any(p in literal for p in phrases)]
+        full = literal + " " + " ".join(officials)
+        tokens = set(content_tokens(self._tokenizer, literal))
+        expanded = tokens | set(content_tokens(self._tokenizer, " ".join(officials)))
+        bigrams = set(han_bigrams(stripped)) | {b for w in corrections for b in han_bigrams(w)}
+        return _Query(full, tokens, expanded, bigrams, regions, departments)
 
     def _idf_sum(self, tokens) -> float:
         return sum(self._idf.get(t, self._default_idf) for t in tokens)
@@ -291,7 +322,7 @@ class SearchIndex:
 
     def _candidates(self, query: _Query) -> list[int]:
         prescore: dict[int, float] = defaultdict(float)
-        for token in query.tokens:
+        for token in query.expanded:
             postings = self._token_postings.get(token)
             if postings and len(postings) <= self._common:
                 weight = self._idf[token]
@@ -307,26 +338,35 @@ class SearchIndex:
             return list(prescore)
         return heapq.nlargest(MAX_CANDIDATES, prescore, key=prescore.__getitem__)
 
+    def _field_coverage(self, f: _Field, tokens: set[str], bigrams: set[str]) -> float:
+        word = self._idf_sum(f.parts & tokens) / f.parts_mass if f.parts else 0.0
+        bigram = BIGRAM_WEIGHT * self._bigram_idf_sum(f.bigrams & bigrams) / f.bigram_mass if f.bigrams else 0.0
+        return max(word, bigram)
+
     def _score(self, entry: _Entry, query: _Query, q_mass: float) -> float:
         best = 0.0
         for f in entry.fields:
             if len(f.text) >= MIN_QUOTED_CHARS and f.text in query.text:
                 best = 1.0
                 break
-            word = self._idf_sum(f.parts & query.tokens) / (self._idf_sum(f.parts) or 1.0) if f.parts else 0.0
-            bigram = (BIGRAM_WEIGHT * self._bigram_idf_sum(f.bigrams & query.bigrams) / (self._bigram_idf_sum(f.bigrams) or 1.0)
-                      if f.bigrams else 0.0)
-            best = max(best, word, bigram)
+            best = max(best, self._field_coverage(f, query.tokens, query.bigrams),
+                       EXPANSION_WEIGHT * self._field_coverage(f, query.expanded, query.bigrams))
         if best == 0.0:
-            dept_only = entry.dept_tokens & query.tokens
+            dept_only = entry.dept_tokens & query.expanded
             if dept_only:
-                best = DEPARTMENT_FIELD_WEIGHT * self._idf_sum(dept_only) / (self._idf_sum(entry.dept_tokens) or 1.0)
-        q_cov = self._idf_sum(entry.all_tokens & query.tokens) / q_mass if q_mass else best
-        score = NAME_WEIGHT * best + (1 - NAME_WEIGHT) * q_cov
+                best = DEPARTMENT_FIELD_WEIGHT * self._idf_sum(dept_only) / entry.dept_mass
+        official = self._field_coverage(entry.fields[0], query.expanded, query.bigrams) if entry.fields else 0.0
+        q_cov = self._query_idf(entry.all_tokens & query.expanded) / q_mass if q_mass else best
+        score = NAME_WEIGHT * best + QUERY_WEIGHT * min(1.0, q_cov) + OFFICIAL_NAME_WEIGHT * official
         score *= self._affinity(entry.region_code, query.regions)
         if entry.department_code in query.departments:
             score = min(1.0, score * DEPARTMENT_BOOST)
         return round(score, 4)
+
+    def _query_idf(self, tokens) -> float:
+        # A word no item contains still counts against coverage, but less: it may be context
+        # ("下个月去日本旅游") rather than a different subject.
+        return sum(self._idf.get(t, UNKNOWN_WORD_FACTOR * self._default_idf) for t in tokens)
 
     def search(self, question: str | None, limit: int = 5, region: str | None = None) -> SearchResponse:
         """Rank items for ``question``; empty results mean "no confident match"."""
@@ -334,12 +374,12 @@ class SearchIndex:
         limit = max(1, min(int(limit), 100))
         query = self._analyse(question)
         response.regions, response.departments = query.regions, query.departments
-        if not query.tokens and not query.bigrams:
+        if not query.expanded and not query.bigrams:
             return response
         scope = self._region_scope(region) if region else None
         if region and scope is None:
             return response  # unknown region: nothing can match it
-        q_mass = self._idf_sum(query.tokens)
+        q_mass = self._query_idf(query.expanded)
         scored = []
         for index in self._candidates(query):
             entry = self._entries[index]

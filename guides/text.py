@@ -62,13 +62,26 @@ def new_tokenizer(words: Iterable[tuple[str, int]] = ()) -> jieba.Tokenizer:
     return tokenizer
 
 
+def is_filler(token: str, stop: frozenset[str] | None = None) -> bool:
+    """True when the token is made only of stopwords (怎么弄 = 怎么 + 弄, 我想 = 我 + 想)."""
+    stop = stopwords() if stop is None else stop
+    n = len(token)
+    reachable = [True] + [False] * n
+    for end in range(1, n + 1):
+        for start in range(max(0, end - 4), end):
+            if reachable[start] and token[start:end] in stop:
+                reachable[end] = True
+                break
+    return reachable[n]
+
+
 def content_tokens(tokenizer: jieba.Tokenizer, text: str) -> list[str]:
-    """Tokens that carry meaning: no stopwords, punctuation, emoji or whitespace."""
+    """Tokens that carry meaning: no stopwords or filler, punctuation, emoji or whitespace."""
     stop = stopwords()
     out = []
     for token in tokenizer.lcut_for_search(text, HMM=True):
         token = token.strip()
-        if not token or token in stop:
+        if not token or token in stop or is_filler(token, stop):
             continue
         if not any(is_word_char(c) for c in token):
             continue

@@ -61,9 +61,16 @@ def test_import_search_export_cycle(env, make_catalogue, tmp_path):
     assert code == 0 and "no confident match" in output
     code, output = run("export", str(tmp_path / "out"))
     assert code == 0 and (tmp_path / "out" / "items").is_dir()
-    code, output = run("vocab", "export", "--jieba-dir", str(tmp_path / "dict"))
+    code, output = run("vocab", "export", "--jieba-dir", str(tmp_path / "dict"), "--rasa-file", str(tmp_path / "c.yml"))
     words = (tmp_path / "dict" / "catalogue.txt").read_text("utf-8").splitlines()
     assert code == 0 and "高校教资 200000 alias" in words and "柳州市 200000 region" in words
+    import yaml
+
+    nlu = yaml.safe_load((tmp_path / "c.yml").read_text("utf-8"))["nlu"]
+    lookups = {b["lookup"]: b["examples"] for b in nlu if "lookup" in b}
+    synonyms = {b["synonym"]: b["examples"] for b in nlu if "synonym" in b}
+    assert "- 柳州\n" in lookups["region"] and "- 高校教资\n" in lookups["item"]
+    assert "- 柳州市\n" in synonyms["450200000000"] and "- 柳州\n" in synonyms["450200000000"]
 
 
 def test_single_item_file_import_finds_its_catalogue(env, make_catalogue):

@@ -135,3 +135,23 @@ def test_missing_catalogue_metadata(tmp_path):
     (tmp_path / "items").mkdir()
     problems = problems_of(tmp_path)
     assert any("catalogue.yaml: missing" in p for p in problems)
+
+
+def test_default_catalogue_covers_the_everyday_and_named_services():
+    bundle = load_directory(CATALOGUE_DIR)
+    names = [i["name"] for i in bundle.items]
+    required = ["高等学校教师资格认定", "建筑业企业资质", "房地产开发企业资质", "外商投资企业设立", "职称",
+                "参保证明", "社会保障卡申领", "社会保障卡挂失", "城乡居民基本医疗保险", "资格认证", "失业保险金",
+                "住房公积金", "居民身份证换领", "居民身份证补领", "户口迁", "出生登记", "居住证", "普通护照",
+                "往来港澳通行证", "驾驶证", "机动车", "个体工商户", "公司设立", "食品经营许可", "转移登记",
+                "结婚登记", "生育登记", "最低生活保障", "残疾人证", "高龄津贴", "优待证", "教师资格认定（初级中学",
+                "出生医学证明", "政府信息公开"]
+    missing = [r for r in required if not any(r in n for n in names)]
+    assert missing == []
+    departments = {i["department"] for i in bundle.items}
+    levels = {i["level"] for i in bundle.items}
+    cities = {i["region"] for i in bundle.items if i["level"] == "市级"}
+    assert len(bundle.items) >= 120 and len(departments) >= 18
+    assert {"自治区级", "市级", "县级", "乡镇级"} <= levels and len(cities) >= 3
+    assert all(len(i["aliases"]) >= 2 for i in bundle.items)
+    assert all(i["consult_phone"] == "12345" or "示例" in (i["consult_phone"] or "") for i in bundle.items)

@@ -70,3 +70,31 @@ def test_draft_items_are_not_searchable(sqlite_engine, make_catalogue):
     with unit_of_work(sqlite_engine) as session:
         index = SearchIndex.from_session(session)
     assert len(index) == 0 and index.search("草稿护照事项").results == []
+
+
+def test_traditional_characters_and_homophone_typos(index):
+    assert set(codes(index.search("辦護照要帶什麼"))) == {"P-NN-001", "P-LZ-001"}
+    assert set(codes(index.search("办户照"))) == {"P-NN-001", "P-LZ-001"}  # 户照 sounds like 护照
+
+
+def test_colloquial_phrases_use_the_synonym_table(index):
+    # 教师证 is not an alias of the item; guides/data/synonyms.yaml maps it to 教师资格认定.
+    assert codes(index.search("教师证怎么认定"))[:1] == ["T-001"]
+
+
+def test_region_mentions_rank_the_right_place_first(index):
+    response = index.search("在柳州办护照要什么")
+    assert codes(response)[0] == "P-LZ-001" and response.regions == ["450200000000"]
+    # A district is served by its own city first.
+    assert codes(index.search("青秀区 护照"))[0] == "P-NN-001"
+    # A department mention places the question too.
+    assert codes(index.search("柳州市公安局 护照"))[0] == "P-LZ-001"
+    # An item of the autonomous region serves every city.
+    assert codes(index.search("柳州 高校教资"))[:1] == ["T-001"]
+
+
+def test_filler_words_are_not_content():
+    from guides.text import content_tokens, is_filler, new_tokenizer
+
+    assert is_filler("怎么弄") and is_filler("我想") and not is_filler("护照")
+    assert content_tokens(new_tokenizer(), "我想问一下怎么弄护照") == ["护照"]

@@ -1,0 +1,31 @@
+import pytest
+
+from guides.ner import MentionRecognizer
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    regions = [("450200000000", ["柳州市", "柳州", "龙城"]), ("450103000000", ["青秀区", "青秀"]),
+               ("450321100000", ["阳朔镇"])]
+    departments = [("lz-rsj", ["柳州市人力资源和社会保障局", "柳州市人社局", "人社局"]),
+                   ("nn-rsj", ["南宁市人力资源和社会保障局", "人社局"]),
+                   ("ys-bmfw", ["阳朔镇便民服务中心", "阳朔镇"])]
+    return MentionRecognizer(regions, departments)
+
+
+def test_regions_and_departments_are_recognised(recognizer):
+    mentions = recognizer("我在青秀区住，想问柳州市人社局的电话")
+    assert [(m.text, m.label, m.code) for m in mentions] == [
+        ("青秀区", "REGION", "450103000000"), ("柳州市人社局", "DEPT", "lz-rsj")]
+    assert mentions[0].start == 2 and mentions[0].end == 5
+
+
+def test_colloquial_region_names_and_ambiguity(recognizer):
+    assert [m.code for m in recognizer("龙城的社保卡")] == ["450200000000"]
+    assert recognizer.is_ambiguous("人社局") and not recognizer.is_ambiguous("柳州市人社局")
+    # A region and the service centre named after it do not make the place ambiguous.
+    assert not recognizer.is_ambiguous("阳朔镇")
+
+
+def test_nothing_to_recognise(recognizer):
+    assert recognizer("") == [] and recognizer("今天天气怎么样") == []

@@ -1,0 +1,25 @@
+from guides.pinyin import PinyinCorrector
+
+WORDS = ["社保卡", "驾照", "结婚证", "护照", "过户", "公证", "合作", "补办", "阳朔"]
+
+
+def test_same_sound_typos_map_to_catalogue_words():
+    corrector = PinyinCorrector(WORDS)
+    assert corrector.corrections("柳州设保卡补半") == ["社保卡", "补办"]
+    assert corrector.corrections("架照到期") == ["驾照"]
+    assert corrector.corrections("补领结婚正") == ["结婚证"]
+    assert corrector.corrections("出生公正") == ["公证"]
+
+
+def test_correct_spelling_and_non_han_text_add_nothing():
+    corrector = PinyinCorrector(WORDS)
+    assert corrector.corrections("社保卡丢了") == []
+    assert corrector.corrections("abc 123 😀") == [] and corrector.corrections("") == []
+
+
+def test_spans_respect_word_boundaries():
+    corrector = PinyinCorrector(WORDS)
+    text = "适合做后端"  # 合做 sounds like 合作 but straddles 适合|做
+    boundaries = {0, 2, 3, 5}
+    assert corrector.corrections(text) == ["合作"]
+    assert corrector.corrections(text, boundaries) == []
