@@ -296,6 +296,8 @@ class SearchIndex:
             [m.code for m in mentions if m.label == "REGION"]
             + [self._department_regions[d] for d in departments if d in self._department_regions]
         ))
+        # 柳江区拉堡村: the village is the place meant; its district only locates it.
+        regions = [r for r in regions if not any(r in self._ancestors(other) for other in regions)]
         # Mentions place the question; they say nothing about which service it is.
         stripped = text
         for mention in sorted(mentions, key=lambda m: -m.start):

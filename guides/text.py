@@ -79,7 +79,7 @@ def content_tokens(tokenizer: jieba.Tokenizer, text: str) -> list[str]:
     """Tokens that carry meaning: no stopwords or filler, punctuation, emoji or whitespace."""
     stop = stopwords()
     out = []
-    for token in tokenizer.lcut_for_search(text, HMM=True):
+    for token in tokenizer.lcut_for_search(text, HMM=False):
         token = token.strip()
         if not token or token in stop or is_filler(token, stop):
             continue
