@@ -199,7 +199,8 @@ class SearchIndex:
             for f in entry.fields:
                 f.parts_mass = self._idf_sum(f.parts) or 1.0
                 f.bigram_mass = self._bigram_idf_sum(f.bigrams) or 1.0
-        self._depth = {code: self._depth_of(code) for code in region_parents}
+        self._ancestor_chain = {code: tuple(self._walk_up(code)) for code in region_parents}
+        self._depth = {code: len(chain) for code, chain in self._ancestor_chain.items()}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -250,18 +251,14 @@ class SearchIndex:
 
     # ------------------------------------------------------------------ regions
 
-    def _depth_of(self, code: str) -> int:
-        depth, parent = 0, self._parents.get(code)
+    def _walk_up(self, code: str):
+        parent = self._parents.get(code)
         while parent:
-            depth, parent = depth + 1, self._parents.get(parent)
-        return depth
-
-    def _ancestors(self, code: str) -> list[str]:
-        out, parent = [], self._parents.get(code)
-        while parent:
-            out.append(parent)
+            yield parent
             parent = self._parents.get(parent)
-        return out
+
+    def _ancestors(self, code: str) -> tuple[str, ...]:
+        return self._ancestor_chain.get(code) or tuple(self._walk_up(code))
 
     def _region_scope(self, code: str) -> set[str] | None:
         """A region, its ancestors (higher levels serve it too) and its descendants."""
@@ -312,7 +309,7 @@ class SearchIndex:
         officials = [official for official, phrases in synonym_table() if any(p in literal for p in phrases)]
         full = literal + " " + " ".join(officials)
         tokens = set(content_tokens(self._tokenizer, literal))
-        expanded = tokens | set(content_tokens(self._tokenizer, " ".join(officials)))
+        expanded = (tokens | set(content_tokens(self._tokenizer, " ".join(officials)))) if officials else tokens
         bigrams = set(han_bigrams(stripped)) | {b for w in corrections for b in han_bigrams(w)}
         return _Query(full, tokens, expanded, bigrams, regions, departments)
 
@@ -346,18 +343,24 @@ class SearchIndex:
         return max(word, bigram)
 
     def _score(self, entry: _Entry, query: _Query, q_mass: float) -> float:
-        best = 0.0
-        for f in entry.fields:
+        best = official = 0.0
+        expanded = query.expanded is not query.tokens
+        for position, f in enumerate(entry.fields):
             if len(f.text) >= MIN_QUOTED_CHARS and f.text in query.text:
                 best = 1.0
+                if position == 0:
+                    official = 1.0
                 break
-            best = max(best, self._field_coverage(f, query.tokens, query.bigrams),
-                       EXPANSION_WEIGHT * self._field_coverage(f, query.expanded, query.bigrams))
+            coverage = self._field_coverage(f, query.tokens, query.bigrams)
+            if expanded:
+                coverage = max(coverage, EXPANSION_WEIGHT * self._field_coverage(f, query.expanded, query.bigrams))
+            if position == 0:
+                official = coverage
+            best = max(best, coverage)
         if best == 0.0:
             dept_only = entry.dept_tokens & query.expanded
             if dept_only:
                 best = DEPARTMENT_FIELD_WEIGHT * self._idf_sum(dept_only) / entry.dept_mass
-        official = self._field_coverage(entry.fields[0], query.expanded, query.bigrams) if entry.fields else 0.0
         q_cov = self._query_idf(entry.all_tokens & query.expanded) / q_mass if q_mass else best
         score = NAME_WEIGHT * best + QUERY_WEIGHT * min(1.0, q_cov) + OFFICIAL_NAME_WEIGHT * official
         score *= self._affinity(entry.region_code, query.regions)
