@@ -272,7 +272,7 @@ def vocab() -> None:
 @click.option("--jieba-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("nlu_data/dictionary"),
               show_default=True, help="Directory for the jieba user dictionary (JiebaTokenizer dictionary_path).")
 @click.option("--rasa-file", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("nlu_data/generated/catalogue.yml"), show_default=True,
+              default=Path("nlu_data/train/generated/catalogue.yml"), show_default=True,
               help="Rasa NLU file for the region/item lookup tables and region synonyms.")
 @pass_ctx
 def vocab_export(ctx: _Context, jieba_dir: Path, rasa_file: Path) -> None:

@@ -22,6 +22,7 @@ class Settings:
     database_url: str
     data_dir: Path
     catalogue_dir: Path
+    portal_url: str = "http://localhost:5000"
     sql_echo: bool = False
 
 
@@ -49,5 +50,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         database_url=url,
         data_dir=data_dir,
         catalogue_dir=Path(env.get("GUIDEBOT_CATALOGUE_DIR") or DEFAULT_CATALOGUE_DIR),
+        portal_url=(env.get("GUIDEBOT_PORTAL_URL") or "http://localhost:5000").rstrip("/"),
         sql_echo=_truthy(env.get("GUIDEBOT_SQL_ECHO")),
     )

@@ -138,6 +138,7 @@ class _Query:
     bigrams: set[str]
     regions: list[str]
     departments: list[str]
+    department_names: list[str] = field(default_factory=list)  # every department mention, generic ones too
 
 
 def index_records(session: Session) -> dict:
@@ -178,6 +179,7 @@ class SearchIndex:
                  department_regions: dict[str, str] | None = None):
         self._entries = entries
         self._department_regions = department_regions or {}
+        self._department_names: dict[str, str] = {}
         self._tokenizer = tokenizer
         self._parents = region_parents
         self._recognizer = recognizer
@@ -241,8 +243,10 @@ class SearchIndex:
                                   item["region_code"], fields, dept_tokens, all_tokens, all_bigrams))
         vocabulary |= {k for k, _ in synonym_table() for k in k.split()}
         recognizer = MentionRecognizer(list(regions), list(departments)) if (regions or departments) else None
-        return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary)),
-                   department_regions)
+        index = cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary)),
+                    department_regions)
+        index._department_names = {code: names[0] for code, names in departments if names}
+        return index
 
     @classmethod
     def from_session(cls, session: Session) -> "SearchIndex":
@@ -311,7 +315,8 @@ class SearchIndex:
         tokens = set(content_tokens(self._tokenizer, literal))
         expanded = (tokens | set(content_tokens(self._tokenizer, " ".join(officials)))) if officials else tokens
         bigrams = set(han_bigrams(stripped)) | {b for w in corrections for b in han_bigrams(w)}
-        return _Query(full, tokens, expanded, bigrams, regions, departments)
+        department_names = [m.text for m in mentions if m.label == "DEPT"]
+        return _Query(full, tokens, expanded, bigrams, regions, departments, department_names)
 
     def _idf_sum(self, tokens) -> float:
         return sum(self._idf.get(t, self._default_idf) for t in tokens)
@@ -372,6 +377,35 @@ class SearchIndex:
         # A word no item contains still counts against coverage, but less: it may be context
         # ("下个月去日本旅游") rather than a different subject.
         return sum(self._idf.get(t, UNKNOWN_WORD_FACTOR * self._default_idf) for t in tokens)
+
+    def browse(self, question: str | None, limit: int = 10) -> SearchResponse:
+        """Items related to a topic or department ("社保有哪些业务", "人社局能办什么"), best first.
+
+        Unlike :meth:`search` this does not look for one item: any item sharing the question's
+        words (department names included) is related; places mentioned still rank their items first.
+        """
+        query = self._analyse(question)
+        response = SearchResponse(question=question or "", regions=query.regions, departments=query.departments)
+        scored = []
+        if query.department_names:  # "柳州公安局能办什么": that department's items, in that place
+            # Sub-units count as the department: 柳州市公安局出入境管理支队 is part of 柳州市公安局.
+            full_names = [self._department_names[d] for d in query.departments if d in self._department_names]
+            for entry in self._entries:
+                named = entry.department_code in query.departments or any(
+                    entry.department.startswith(n) for n in full_names) or any(
+                    n in entry.department or n in entry.dept_tokens for n in query.department_names)
+                affinity = self._affinity(entry.region_code, query.regions)
+                if named and affinity > OTHER_REGION_FACTOR:
+                    scored.append((affinity + self._idf_sum(entry.all_tokens & query.expanded), entry))
+        else:
+            for index in self._candidates(query):
+                entry = self._entries[index]
+                overlap = self._idf_sum(entry.all_tokens & query.expanded)
+                if overlap:
+                    scored.append((overlap * self._affinity(entry.region_code, query.regions), entry))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].name, pair[1].code))
+        response.results = [Hit(e.code, e.name, e.department, e.region_code, round(s, 4)) for s, e in scored[:limit]]
+        return response
 
     def search(self, question: str | None, limit: int = 5, region: str | None = None) -> SearchResponse:
         """Rank items for ``question``; empty results mean "no confident match"."""

@@ -12,7 +12,7 @@ MINI_REGIONS = """\
 MINI_DEPARTMENTS = """\
 - {code: gx-jyt, name: 广西壮族自治区教育厅, short_name: 自治区教育厅, aliases: [教育厅], region: '450000000000'}
 - {code: nn-gaj, name: 南宁市公安局, aliases: [公安局], region: '450100000000'}
-- {code: lz-gaj, name: 柳州市公安局, region: '450200000000'}
+- {code: lz-gaj, name: 柳州市公安局, aliases: [公安局], region: '450200000000'}
 """
 
 

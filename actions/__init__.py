@@ -1,0 +1,1 @@
+"""Rasa custom actions (rasa-sdk, .venv): thin wrappers over guides.answers."""

@@ -1,0 +1,104 @@
+"""Custom actions. Each reads the tracker, calls a service function, and turns the result into
+messages and slot events; the logic lives in ``guides.answers``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from guidebot.config import load_settings
+from guidebot.db import engine_from_settings
+from guides.answers import GuideService, Answer, HOTLINE
+from guides.lists import disclosure_answer, list_items
+
+
+@lru_cache(maxsize=1)
+def service() -> GuideService:
+    """One service per action-server process, created on first use (no work at import)."""
+    settings = load_settings()
+    return GuideService(engine_from_settings(settings), settings.portal_url)
+
+
+def _entity(tracker: Tracker, name: str) -> str | None:
+    values = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == name]
+    return str(values[0]) if values and values[0] is not None else None
+
+
+def _say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
+    dispatcher.utter_message(text=answer.text, buttons=answer.buttons or None)
+
+
+class ActionAnswerGuide(Action):
+    def name(self) -> str:
+        return "action_answer_guide"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        current = tracker.get_slot("item_code")
+        misses = int(tracker.get_slot("misses") or 0)
+        if intent == "affirm" and not current:
+            dispatcher.utter_message(text="好的。请告诉我您想办理的事项，比如“补办身份证”“营业执照怎么办”。")
+            return []
+        answer = service().answer(
+            tracker.latest_message.get("text"),
+            aspect=_entity(tracker, "aspect"),
+            item_mention=_entity(tracker, "item"),
+            item_code=_entity(tracker, "item_code"),
+            current_item=current,
+            misses=misses,
+        )
+        _say(dispatcher, answer)
+        events: list[EventType] = [SlotSet("misses", 0.0 if answer.resolved else float(misses + 1) if answer.miss else float(misses))]
+        if answer.item_code:
+            events += [SlotSet("item_code", answer.item_code), SlotSet("region", answer.region)]
+        if answer.aspect:
+            events.append(SlotSet("aspect", answer.aspect))
+        return events
+
+
+class ActionDefaultFallback(Action):
+    """Low confidence: try the search honestly; never answer a guess as if it were certain."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        misses = int(tracker.get_slot("misses") or 0)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "deny":
+            dispatcher.utter_message(text=f"好的。请换个说法描述您要办理的事项，或拨打{HOTLINE}政务服务便民热线咨询。")
+            return []
+        answer = service().answer(tracker.latest_message.get("text"), misses=misses)
+        if answer.resolved:
+            # The model was unsure what was asked; the search was sure which item. Say which.
+            answer.text = "我理解您问的是这个事项，如果不对请换个说法：\n\n" + answer.text
+        _say(dispatcher, answer)
+        if answer.resolved:
+            return [SlotSet("misses", 0.0), SlotSet("item_code", answer.item_code), SlotSet("region", answer.region)]
+        return [SlotSet("misses", float(misses + 1))]
+
+
+class ActionListItems(Action):
+    def name(self) -> str:
+        return "action_list_items"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        text, buttons = list_items(service(), tracker.latest_message.get("text"))
+        dispatcher.utter_message(text=text, buttons=buttons or None)
+        return []
+
+
+class ActionInfoDisclosure(Action):
+    def name(self) -> str:
+        return "action_info_disclosure"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        answer = disclosure_answer(service(), tracker.latest_message.get("text"), _entity(tracker, "aspect"))
+        _say(dispatcher, answer)
+        if answer.item_code:
+            return [SlotSet("item_code", answer.item_code), SlotSet("region", answer.region)]
+        return []

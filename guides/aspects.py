@@ -1,0 +1,43 @@
+"""The aspects of a guide a question can ask about, and how to recognise them.
+
+Standard library and PyYAML only: the NLU evaluation imports this in the Rasa environment too,
+so the model's aspect spans are judged the way the bot reads them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+ASPECTS = ("材料", "流程", "时限", "费用", "地点", "办理时间", "电话", "条件", "网办", "依据", "到场次数")
+
+
+@lru_cache(maxsize=1)
+def aspect_keywords() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(aspect, phrases) from guides/data/aspects.yaml, in priority order."""
+    data = yaml.safe_load(resources.files("guides").joinpath("data", "aspects.yaml").read_text("utf-8"))
+    return tuple((aspect, tuple(phrases)) for aspect, phrases in data.items())
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def detect_aspect(text: str | None) -> str | None:
+    """The aspect named by keywords in ``text`` (first listed wins), or None."""
+    folded = _fold(text)
+    for aspect, phrases in aspect_keywords():
+        if any(p in folded for p in phrases):
+            return aspect
+    return None
+
+
+def canonical_aspect(value: str | None, text: str | None = None) -> str | None:
+    """A model's aspect value as one of :data:`ASPECTS`: the value itself when canonical, else the
+    aspect its words name, else the aspect the whole message names."""
+    if value in ASPECTS:
+        return value
+    return detect_aspect(value) or detect_aspect(text)
