@@ -87,10 +87,10 @@ def main() -> int:
         values = [str(e.get("value")) for e in pred.get("entities") or [] if e["entity"] == "aspect"]
         model = {canonical_aspect(v, ex.get("text")) for v in values} - {None}
         bot = model or ({canonical_aspect(None, ex.get("text"))} - {None})  # keyword fallback, as the bot does
-        for counts, got in ((model_counts, model), (bot_counts, bot)):
-            counts[0] += len(gold & got)
-            counts[1] += len(got - gold)
-            counts[2] += len(gold - got)
+        for tally, got in ((model_counts, model), (bot_counts, bot)):
+            tally[0] += len(gold & got)
+            tally[1] += len(got - gold)
+            tally[2] += len(gold - got)
 
     latencies = sorted(t for _, t in parsed)
     print(f"\n=== NLU held-out test: {len(examples)} examples, {len(labels)} intents (model {args.model}) ===")
@@ -104,10 +104,10 @@ def main() -> int:
     for entity, (tp, fp, fn) in sorted(counts.items()):
         p, r, f = f1(tp, fp, fn)
         print(f"{entity:<20} {p:>5.2f} {r:>5.2f} {f:>5.2f} {tp + fn:>5}")
-    for label, counts in (("model's aspect entities, canonicalised", model_counts),
+    for label, tally in (("model's aspect entities, canonicalised", model_counts),
                           ("the bot's aspect (entities, else keywords)", bot_counts)):
-        p, r, f = f1(*counts)
-        print(f"aspect value per message, {label}: P {p:.2f} R {r:.2f} F1 {f:.2f} (gold {counts[0] + counts[2]})")
+        p, r, f = f1(*tally)
+        print(f"aspect value per message, {label}: P {p:.2f} R {r:.2f} F1 {f:.2f} (gold {tally[0] + tally[2]})")
     confusions = Counter((g, p) for g, p in zip(gold_intents, pred_intents) if g != p)
     print("\nmost frequent confusions (gold -> predicted):")
     for (g, p), n in confusions.most_common(8):
