@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 export RASA_TELEMETRY_ENABLED := false
 export PYTHON
 
-.PHONY: help setup run test eval bench db catalogue lock clean
+.PHONY: help setup run shell test eval bench db catalogue model lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,14 +37,26 @@ catalogue: db  ## Load the default catalogue (idempotent) and regenerate the sha
 	@$(GUIDEBOT) import guides/catalogue
 	@$(GUIDEBOT) vocab export
 
-run: setup catalogue  ## Set up, load the catalogue and start the assistant
-	@scripts/run.sh
+RASA := $(RASA_VENV)/bin/rasa
+RASA_ARGS := --domain bot/domain.yml --config config.yml
+RASA_DATA := nlu_data/train bot/rules.yml bot/stories.yml
 
-test: setup  ## Run every test (SQLite, and PostgreSQL via a throwaway cluster)
+model: setup catalogue  ## Train the Rasa model when its data changed (Rasa reuses an unchanged model)
+	$(RASA) train $(RASA_ARGS) --data $(RASA_DATA) --out models --fixed-model-name guidebot
+
+run: model  ## Set up, load the catalogue, train if needed, and start the assistant
+	@$(BIN)/python -m guidebot.serve
+
+shell: model  ## Chat with the assistant in the terminal
+	@$(BIN)/python -m guidebot.serve --shell
+
+test: setup model  ## Run every test (SQLite, PostgreSQL via a throwaway cluster, Rasa data and conversations)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-eval: $(VENV)/.stamp  ## Print search accuracy figures on the labelled question sets
-	$(BIN)/python eval/search_eval.py
+eval: model  ## Print search, NLU and end-to-end accuracy figures on the held-out sets
+	$(BIN)/python eval/search_eval.py --failures 5
+	$(RASA_VENV)/bin/python eval/nlu_eval.py --model models/guidebot.tar.gz
+	$(BIN)/python eval/e2e_eval.py
 
 bench: $(VENV)/.stamp  ## Search latency/memory benchmark vs a BM25 baseline (not a test)
 	$(BIN)/python bench/search_bench.py

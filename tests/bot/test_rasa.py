@@ -1,0 +1,71 @@
+"""The Rasa bot as a whole: data validation, conversation tests, and the REST channel end to end.
+
+These need the trained model (`make test` trains it first when the data changed).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import uuid
+
+import pytest
+
+from guidebot.config import PROJECT_ROOT
+from guidebot.stack import MODEL, RASA, rasa_stack, say
+
+RASA_ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+DATA = ["nlu_data/train", "bot/rules.yml", "bot/stories.yml"]
+
+pytestmark = pytest.mark.slow
+
+
+def rasa(*args, timeout=900):
+    return subprocess.run([str(RASA), *args], cwd=PROJECT_ROOT, env=RASA_ENV, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_rasa_data_validates_without_warnings():
+    result = rasa("data", "validate", "--fail-on-warnings", "--domain", "bot/domain.yml", "--config", "config.yml",
+                  "--data", *DATA)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+
+
+def test_conversation_stories_pass(tmp_path):
+    assert MODEL.exists(), "run `make model` first"
+    result = rasa("test", "core", "--model", str(MODEL), "--stories", "tests/conversations",
+                  "--fail-on-prediction-errors", "--out", str(tmp_path / "results"), "--no-plot")
+    failed = tmp_path / "results" / "failed_test_stories.yml"
+    detail = failed.read_text("utf-8")[-6000:] if failed.exists() else result.stdout[-4000:] + result.stderr[-3000:]
+    assert result.returncode == 0, detail
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    assert MODEL.exists(), "run `make model` first"
+    with rasa_stack(log_dir=tmp_path_factory.mktemp("stack")) as url:
+        yield url
+
+
+def texts(messages):
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def test_guide_conversation_over_rest(stack):
+    sender = uuid.uuid4().hex
+    reply = texts(say(stack, sender, "在南宁补办身份证要带什么材料"))
+    assert "居民身份证补领" in reply and "申请材料：" in reply and "/guides/" in reply
+    reply = texts(say(stack, sender, "那要多久"))
+    assert "居民身份证补领" in reply and "承诺办结时限" in reply
+    reply = say(stack, sender, "今天天气怎么样")
+    assert "不在我的服务范围" in texts(reply)
+
+
+@pytest.mark.parametrize("text", ["", " ", "我" * 10000, "😀😀😀", "<script>alert('x')</script><b>粗体</b>",
+                                  "'; DROP TABLE events; --", "\x00\x07\x1b[31m", "https://example.com/?q=<img src=x>"])
+def test_bad_input_gets_a_clear_chinese_reply(stack, text):
+    messages = say(stack, uuid.uuid4().hex, text)
+    assert messages, "the bot stayed silent"
+    reply = texts(messages)
+    assert any("\u4e00" <= c <= "\u9fff" for c in reply), reply
+    assert "<script>" not in reply and "Traceback" not in reply
