@@ -12,8 +12,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from guidebot.config import load_settings
 from guidebot.db import engine_from_settings
-from guides.answers import GuideService, Answer, HOTLINE
+from guides.answers import HOTLINE, Answer, GuideService
+from guides.aspects import pick_aspect
 from guides.lists import disclosure_answer, list_items
+
+
+# Turns that only choose or place something keep the aspect asked before.
+CARRY_ASPECT_INTENTS = ("choose_item", "inform", "affirm")
 
 
 @lru_cache(maxsize=1)
@@ -26,6 +31,11 @@ def service() -> GuideService:
 def _entity(tracker: Tracker, name: str) -> str | None:
     values = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == name]
     return str(values[0]) if values and values[0] is not None else None
+
+
+def _aspect(tracker: Tracker) -> str | None:
+    values = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == "aspect"]
+    return pick_aspect([str(v) for v in values if v is not None]) if values else None
 
 
 def _say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
@@ -43,9 +53,12 @@ class ActionAnswerGuide(Action):
         if intent == "affirm" and not current:
             dispatcher.utter_message(text="好的。请告诉我您想办理的事项，比如“补办身份证”“营业执照怎么办”。")
             return []
+        aspect = _aspect(tracker)
+        if aspect is None and intent in CARRY_ASPECT_INTENTS:
+            aspect = tracker.get_slot("aspect")  # "在柳州呢?" after "办护照多少钱": still the fee
         answer = service().answer(
             tracker.latest_message.get("text"),
-            aspect=_entity(tracker, "aspect"),
+            aspect=aspect,
             item_mention=_entity(tracker, "item"),
             item_code=_entity(tracker, "item_code"),
             current_item=current,
@@ -55,8 +68,7 @@ class ActionAnswerGuide(Action):
         events: list[EventType] = [SlotSet("misses", 0.0 if answer.resolved else float(misses + 1) if answer.miss else float(misses))]
         if answer.item_code:
             events += [SlotSet("item_code", answer.item_code), SlotSet("region", answer.region)]
-        if answer.aspect:
-            events.append(SlotSet("aspect", answer.aspect))
+        events.append(SlotSet("aspect", answer.aspect))
         return events
 
 
@@ -82,6 +94,22 @@ class ActionDefaultFallback(Action):
         return [SlotSet("misses", float(misses + 1))]
 
 
+class ActionOutOfScope(Action):
+    """The model says "not a guide question"; the catalogue gets a say before the polite refusal."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        answer = service().answer_if_confident(tracker.latest_message.get("text"), aspect=_aspect(tracker))
+        if answer is None:
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        _say(dispatcher, answer)
+        return [SlotSet("misses", 0.0), SlotSet("item_code", answer.item_code), SlotSet("region", answer.region),
+                SlotSet("aspect", answer.aspect)]
+
+
 class ActionListItems(Action):
     def name(self) -> str:
         return "action_list_items"
@@ -97,7 +125,7 @@ class ActionInfoDisclosure(Action):
         return "action_info_disclosure"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        answer = disclosure_answer(service(), tracker.latest_message.get("text"), _entity(tracker, "aspect"))
+        answer = disclosure_answer(service(), tracker.latest_message.get("text"), _aspect(tracker))
         _say(dispatcher, answer)
         if answer.item_code:
             return [SlotSet("item_code", answer.item_code), SlotSet("region", answer.region)]

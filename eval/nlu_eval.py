@@ -79,14 +79,14 @@ def main() -> int:
 
     # What the bot acts on: the set of aspect values per message, wherever the span was drawn.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from guides.aspects import canonical_aspect  # the same reading the bot applies
+    from guides.aspects import canonical_aspect, pick_aspect  # the same reading the bot applies
 
     model_counts, bot_counts = [0, 0, 0], [0, 0, 0]
     for ex, (pred, _) in zip(examples, parsed):
         gold = {str(e.get("value")) for e in ex.get("entities") or [] if e["entity"] == "aspect"}
         values = [str(e.get("value")) for e in pred.get("entities") or [] if e["entity"] == "aspect"]
         model = {canonical_aspect(v, ex.get("text")) for v in values} - {None}
-        bot = model or ({canonical_aspect(None, ex.get("text"))} - {None})  # keyword fallback, as the bot does
+        bot = {pick_aspect(values, ex.get("text"))} - {None}  # one aspect per message, as the bot reads it
         for tally, got in ((model_counts, model), (bot_counts, bot)):
             tally[0] += len(gold & got)
             tally[1] += len(got - gold)
@@ -105,7 +105,7 @@ def main() -> int:
         p, r, f = f1(tp, fp, fn)
         print(f"{entity:<20} {p:>5.2f} {r:>5.2f} {f:>5.2f} {tp + fn:>5}")
     for label, tally in (("model's aspect entities, canonicalised", model_counts),
-                          ("the bot's aspect (entities, else keywords)", bot_counts)):
+                          ("the bot's one aspect (pick_aspect)", bot_counts)):
         p, r, f = f1(*tally)
         print(f"aspect value per message, {label}: P {p:.2f} R {r:.2f} F1 {f:.2f} (gold {tally[0] + tally[2]})")
     confusions = Counter((g, p) for g, p in zip(gold_intents, pred_intents) if g != p)

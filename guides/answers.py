@@ -86,7 +86,7 @@ class GuideService:
                item_code: str | None = None, current_item: str | None = None, misses: int = 0) -> Answer:
         """Answer one guide question in the context of the conversation so far."""
         text = (text or "").strip()
-        aspect = canonical_aspect(aspect, text)
+        aspect = canonical_aspect(normalise(aspect) if aspect else None, None if item_code else normalise(text))
         if item_code:  # chosen from buttons
             return self._answer_item(item_code, aspect)
         index = self.index()
@@ -97,6 +97,13 @@ class GuideService:
         if current_item and (aspect or response.regions or len(normalise(text)) <= 12):
             return self._follow_up(index, current_item, aspect, response.regions)
         return self._miss(response, misses)
+
+    def answer_if_confident(self, text: str | None, aspect: str | None = None) -> Answer | None:
+        """An answer only when the search is confident about the item (or the items to choose from)."""
+        response = self.index().search(text, limit=8)
+        if not response.confident:
+            return None
+        return self._from_results(response, canonical_aspect(normalise(aspect) if aspect else None, normalise(text)))
 
     def _from_results(self, response: SearchResponse, aspect: str | None) -> Answer:
         best = response.results[0].score

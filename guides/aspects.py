@@ -41,3 +41,19 @@ def canonical_aspect(value: str | None, text: str | None = None) -> str | None:
     if value in ASPECTS:
         return value
     return detect_aspect(value) or detect_aspect(text)
+
+
+WEAK_ASPECT = "流程"  # "手续/怎么弄" often just means "how do I get this done"
+
+
+def pick_aspect(values: list[str | None], text: str | None = None) -> str | None:
+    """The aspect a message asks, from the model's aspect values (any spans) and its words.
+
+    Several aspects ("离婚手续在哪里办"): the weak 流程 yields to a specific one, and the last
+    mentioned wins — Chinese questions end with what they ask.
+    """
+    found = [a for a in (canonical_aspect(v) for v in values if v) if a]
+    if not found:
+        return detect_aspect(text)
+    specific = [a for a in found if a != WEAK_ASPECT]
+    return (specific or found)[-1]

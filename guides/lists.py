@@ -33,7 +33,7 @@ def list_items(service: GuideService, text: str | None) -> tuple[str, list[dict]
 def disclosure_answer(service: GuideService, text: str | None, aspect: str | None) -> Answer:
     """政府信息公开: the 依申请公开 guide of the government asked about, and where the catalogue is."""
     answer = service.answer(f"{text or ''} 政府信息公开申请", aspect=aspect)
-    if answer.resolved and not aspect:
+    if answer.resolved and not answer.aspect:
         answer.text = DISCLOSURE_CATALOGUE + "\n\n" + answer.text
     elif not answer.resolved and not answer.buttons:
         answer.text = DISCLOSURE_CATALOGUE + f"\n如需依申请公开，请说明向哪一级政府申请（如“向南宁市政府申请信息公开”），或拨打{HOTLINE}咨询。"

@@ -75,22 +75,30 @@ def test_same_service_in_several_places_asks_where_then_follows_the_region(servi
     assert "请问您在哪里办" in messages[0]["text"]
     assert sorted(b["title"] for b in messages[0]["buttons"]) == ["南宁市", "柳州市"]
     assert "item_code" not in slots(events)
-    # The citizen clicks a button...
+    assert slots(events)["aspect"] == "材料"
+    # The citizen clicks a button: the materials asked for come now.
     chosen = {"entity": "item_code", "value": "P-NN-001"}
-    messages, events = run(act.ActionAnswerGuide(), tracker('/choose_item{"item_code":"P-NN-001"}', "choose_item", [chosen]))
-    assert "南宁市公安局" in messages[0]["text"] and slots(events)["item_code"] == "P-NN-001"
-    # ...then asks about another city: the same service there.
+    messages, events = run(act.ActionAnswerGuide(), tracker('/choose_item{"item_code":"P-NN-001"}', "choose_item",
+                                                            [chosen], aspect="材料"))
+    assert "南宁市公安局" in messages[0]["text"] and "申请材料：" in messages[0]["text"]
+    assert slots(events)["item_code"] == "P-NN-001"
+    # ...then asks about another city: the same service, the same aspect, there.
     region = {"entity": "region", "value": "450200000000"}
-    messages, events = run(act.ActionAnswerGuide(), tracker("在柳州呢？", "inform", [region], item_code="P-NN-001"))
-    assert "柳州市公安局" in messages[0]["text"] and slots(events)["item_code"] == "P-LZ-001"
+    messages, events = run(act.ActionAnswerGuide(), tracker("在柳州呢？", "inform", [region], item_code="P-NN-001",
+                                                            aspect="材料"))
+    assert "柳州市公安局" in messages[0]["text"] and "申请材料：" in messages[0]["text"]
+    assert slots(events)["item_code"] == "P-LZ-001"
+    # A new question without an aspect is an overview, not the old aspect.
+    messages, events = run(act.ActionAnswerGuide(), tracker("高校教资怎么认定", item_code="P-LZ-001", aspect="材料"))
+    assert "事项类型：" in messages[0]["text"] and slots(events)["aspect"] is None
 
 
 def test_miss_is_honest_and_the_second_offers_a_person(service):
     messages, events = run(act.ActionAnswerGuide(), tracker("我家猫不吃饭怎么办"))
     assert "没有找到" in messages[0]["text"] and "12345" in messages[0]["text"]
-    assert slots(events) == {"misses": 1.0}
+    assert slots(events) == {"misses": 1.0, "aspect": None}
     messages, events = run(act.ActionAnswerGuide(), tracker("火星移民怎么申请", misses=1.0))
-    assert "人工服务" in messages[0]["text"] and slots(events) == {"misses": 2.0}
+    assert "人工服务" in messages[0]["text"] and slots(events) == {"misses": 2.0, "aspect": None}
 
 
 def test_fallback_never_answers_a_guess_silently(service):
@@ -124,3 +132,11 @@ def test_catalogue_edits_go_live_without_restart(service, sqlite_engine, make_ca
         import_bundle(session, load_directory(make_catalogue(
             {"items/new.yaml": item_yaml("NEW-001", "新开的测试事项", aliases=["新开的事项"])}, name="cat2")))
     assert service.answer("新开的事项怎么办").item_code == "NEW-001"
+
+
+def test_out_of_scope_defers_to_a_confident_search(service):
+    messages, events = run(act.ActionOutOfScope(), tracker("高校教资怎么认定", "out_of_scope"))
+    assert "【高等学校教师资格认定】" in messages[0]["text"] and slots(events)["item_code"] == "T-001"
+    messages, events = run(act.ActionOutOfScope(), tracker("今天天气怎么样", "out_of_scope"))
+    assert messages == [{"response": "utter_out_of_scope", **{k: v for k, v in messages[0].items() if k != "response"}}]
+    assert events == []
