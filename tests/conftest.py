@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 from guidebot import migrate
 from guidebot.config import PROJECT_ROOT
 from guidebot.db import make_engine, session_factory
-from tests.helpers import MINI_DEPARTMENTS, MINI_REGIONS, item_yaml
+from tests.helpers import MINI_DEPARTMENTS, MINI_REGIONS, default_items
 
 CATALOGUE_DIR = PROJECT_ROOT / "guides" / "catalogue"
 SHARED_DIR = Path(os.environ.get("GUIDEBOT_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
@@ -126,14 +126,7 @@ def make_catalogue(tmp_path):
         (root / "catalogue.yaml").write_text(f"key: {key}\ntitle: 测试目录\nsample: {str(sample).lower()}\n", "utf-8")
         (root / "regions.yaml").write_text(regions, "utf-8")
         (root / "departments" / "all.yaml").write_text(departments, "utf-8")
-        default = {
-            "items/teacher.yaml": item_yaml("T-001", "高等学校教师资格认定", aliases=["高校教师资格证", "高校教资"]),
-            "items/passport-nn.yaml": item_yaml("P-NN-001", "普通护照签发", department="nn-gaj", region="450100000000",
-                                                level="市级", aliases=["办护照", "护照"]),
-            "items/passport-lz.yaml": item_yaml("P-LZ-001", "普通护照签发", department="lz-gaj", region="450200000000",
-                                                level="市级", aliases=["办护照", "护照"]),
-        }
-        for rel, content in (default if items is None else items).items():
+        for rel, content in (default_items() if items is None else items).items():
             path = root / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content, "utf-8")

@@ -47,3 +47,14 @@ faq:
   - {{question: 要多久？, answer: 10个工作日。}}
 updated_at: '2026-10-01'
 {extra}"""
+
+
+def default_items() -> dict[str, str]:
+    """The small catalogue most tests use: one regional item, one service in two cities."""
+    return {
+        "items/teacher.yaml": item_yaml("T-001", "高等学校教师资格认定", aliases=["高校教师资格证", "高校教资"]),
+        "items/passport-nn.yaml": item_yaml("P-NN-001", "普通护照签发", department="nn-gaj", region="450100000000",
+                                            level="市级", aliases=["办护照", "护照"]),
+        "items/passport-lz.yaml": item_yaml("P-LZ-001", "普通护照签发", department="lz-gaj", region="450200000000",
+                                            level="市级", aliases=["办护照", "护照"]),
+    }

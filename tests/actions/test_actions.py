@@ -14,20 +14,13 @@ from guidebot.db import unit_of_work
 from guides.answers import GuideService
 from guides.catalogue import load_directory
 from guides.store import import_bundle
-from tests.helpers import item_yaml
+from tests.helpers import default_items, item_yaml
 
 
 @pytest.fixture
 def service(sqlite_engine, make_catalogue, monkeypatch):
     disclosure = item_yaml("INFO-001", "政府信息公开申请（依申请公开）", department="gx-jyt", aliases=["申请信息公开", "依申请公开"])
-    items = {
-        "items/teacher.yaml": item_yaml("T-001", "高等学校教师资格认定", aliases=["高校教师资格证", "高校教资"]),
-        "items/passport-nn.yaml": item_yaml("P-NN-001", "普通护照签发", department="nn-gaj", region="450100000000",
-                                            level="市级", aliases=["办护照", "护照"]),
-        "items/passport-lz.yaml": item_yaml("P-LZ-001", "普通护照签发", department="lz-gaj", region="450200000000",
-                                            level="市级", aliases=["办护照", "护照"]),
-        "items/info.yaml": disclosure,
-    }
+    items = {**default_items(), "items/info.yaml": disclosure}
     with unit_of_work(sqlite_engine) as session:
         import_bundle(session, load_directory(make_catalogue(items)))
     svc = GuideService(sqlite_engine, "http://portal.test")
