@@ -13,6 +13,9 @@ from typing import Mapping
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
 DEFAULT_CATALOGUE_DIR = PROJECT_ROOT / "guides" / "catalogue"
+# Keys the hashes of identity and phone numbers. Fine for the demo data; set GUIDEBOT_SECRET_KEY
+# in any deployment holding real applications.
+DEV_SECRET_KEY = "guidebot-development-key-not-for-real-data"
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class Settings:
     data_dir: Path
     catalogue_dir: Path
     portal_url: str = "http://localhost:5000"
+    secret_key: str = DEV_SECRET_KEY
     sql_echo: bool = False
 
 
@@ -51,5 +55,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         catalogue_dir=Path(env.get("GUIDEBOT_CATALOGUE_DIR") or DEFAULT_CATALOGUE_DIR),
         portal_url=(env.get("GUIDEBOT_PORTAL_URL") or "http://localhost:5000").rstrip("/"),
+        secret_key=env.get("GUIDEBOT_SECRET_KEY") or DEV_SECRET_KEY,
         sql_echo=_truthy(env.get("GUIDEBOT_SQL_ECHO")),
     )
