@@ -291,5 +291,47 @@ def vocab_export(ctx: _Context, jieba_dir: Path, rasa_file: Path) -> None:
     click.echo(f"{count} words -> {jieba_dir / 'catalogue.txt'}; lookups and synonyms -> {rasa_file}")
 
 
+@main.group(cls=_Group)
+def demo() -> None:
+    """Demo approval records (示例数据) for trying 办件进度."""
+
+
+DEMO_COUNT = 5000
+
+
+@demo.command("load")
+@click.option("--count", default=DEMO_COUNT, show_default=True, type=click.IntRange(1, 200000))
+@click.option("--seed", default=None, type=int, help="Generator seed (default: the project's fixed seed).")
+@pass_ctx
+def demo_load(ctx: _Context, count: int, seed: int | None) -> None:
+    """Generate the demo applications, unless applications already exist (idempotent)."""
+    from approvals import demo as demo_data
+    from guidebot.db import unit_of_work
+
+    started = time.perf_counter()
+    with unit_of_work(ctx.ready_engine()) as session:
+        written = demo_data.load(session, count, ctx.settings.secret_key, seed or demo_data.DEMO_SEED)
+    if written:
+        click.echo(f"{written} demo applications written in {time.perf_counter() - started:.1f}s")
+    else:
+        click.echo("applications already present; nothing written")
+
+
+@demo.command("applications")
+@click.option("--count", default=DEMO_COUNT, show_default=True, type=click.IntRange(1, 200000))
+@click.option("--seed", default=None, type=int)
+@pass_ctx
+def demo_applications(ctx: _Context, count: int, seed: int | None) -> None:
+    """Print demo 受理编号 with their phone tails, two of every status, to try the bot with."""
+    from approvals import demo as demo_data
+    from guidebot.db import session_factory
+
+    with session_factory(ctx.ready_engine())() as session:
+        rows = demo_data.examples(session, count, ctx.settings.secret_key, seed or demo_data.DEMO_SEED)
+    click.echo("受理编号            手机后四位  状态      事项（示例数据）")
+    for row in rows:
+        click.echo(f"{row.number}  {row.phone_tail}        {row.status.value:<6}  {row.item_code}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
