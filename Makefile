@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 export RASA_TELEMETRY_ENABLED := false
 export PYTHON
 
-.PHONY: help setup run shell test eval bench db catalogue model lock clean
+.PHONY: help setup run shell test eval bench db catalogue demo model lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ catalogue: db  ## Load the default catalogue (idempotent) and regenerate the sha
 	@$(GUIDEBOT) import guides/catalogue
 	@$(GUIDEBOT) vocab export
 
+demo: catalogue  ## Load the demo applications (示例数据, idempotent)
+	@$(GUIDEBOT) demo load
+
 RASA := $(RASA_VENV)/bin/rasa
 RASA_ARGS := --domain bot/domain.yml --config config.yml
 RASA_DATA := nlu_data/train bot/rules.yml bot/stories.yml
@@ -44,10 +47,10 @@ RASA_DATA := nlu_data/train bot/rules.yml bot/stories.yml
 model: setup catalogue  ## Train the Rasa model when its data changed (Rasa reuses an unchanged model)
 	$(RASA) train $(RASA_ARGS) --data $(RASA_DATA) --out models --fixed-model-name guidebot
 
-run: model  ## Set up, load the catalogue, train if needed, and start the assistant
+run: model demo  ## Set up, load the catalogue, train if needed, and start the assistant
 	@$(BIN)/python -m guidebot.serve
 
-shell: model  ## Chat with the assistant in the terminal
+shell: model demo  ## Chat with the assistant in the terminal
 	@$(BIN)/python -m guidebot.serve --shell
 
 test: setup model  ## Run every test (SQLite, PostgreSQL via a throwaway cluster, Rasa data and conversations)

@@ -6,9 +6,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from approvals.numbers import find_number
+from approvals.service import StatusService
 
 from guidebot.config import load_settings
 from guidebot.db import engine_from_settings
@@ -26,6 +30,12 @@ def service() -> GuideService:
     """One service per action-server process, created on first use (no work at import)."""
     settings = load_settings()
     return GuideService(engine_from_settings(settings), settings.portal_url)
+
+
+@lru_cache(maxsize=1)
+def status_service() -> StatusService:
+    settings = load_settings()
+    return StatusService(engine_from_settings(settings), settings.secret_key)
 
 
 def _entity(tracker: Tracker, name: str) -> str | None:
@@ -130,3 +140,54 @@ class ActionInfoDisclosure(Action):
         if answer.item_code:
             return [SlotSet("item_code", answer.item_code), SlotSet("region", answer.region)]
         return []
+
+
+class ValidateStatusForm(FormValidationAction):
+    """Reads the 受理编号 anywhere in a sentence and four phone digits, explaining what is wrong."""
+
+    def name(self) -> str:
+        return "validate_status_form"
+
+    async def extract_application_number(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                         domain: DomainDict) -> dict[str, Any]:
+        text = tracker.latest_message.get("text") or ""
+        if "GX" not in text.upper():
+            return {}
+        return {"application_number": text}
+
+    async def extract_phone_tail(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> dict[str, Any]:
+        # Only when asked for: a year or a date in another message is not a phone tail.
+        if tracker.get_slot("requested_slot") != "phone_tail":
+            return {}
+        return {"phone_tail": tracker.latest_message.get("text") or ""}
+
+    def validate_application_number(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> dict[str, Any]:
+        number, problem = find_number(str(value or ""))
+        if number is None:
+            dispatcher.utter_message(text=problem)
+        return {"application_number": number}
+
+    def validate_phone_tail(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                            domain: DomainDict) -> dict[str, Any]:
+        digits = "".join(c for c in str(value or "") if c.isdigit())
+        if len(digits) != 4:
+            dispatcher.utter_message(text="请只输入4位数字，即申请时预留手机号码的后四位。")
+            return {"phone_tail": None}
+        return {"phone_tail": digits}
+
+
+class ActionApplicationStatus(Action):
+    """Look the application up; the phone digits are cleared at once, whatever the outcome."""
+
+    def name(self) -> str:
+        return "action_application_status"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        result = status_service().lookup(tracker.sender_id, tracker.get_slot("application_number"),
+                                         tracker.get_slot("phone_tail"))
+        dispatcher.utter_message(text=result.text)
+        if result.ok:
+            dispatcher.utter_message(text="如需查询其他办件，请再说“查询办件进度”。")
+        return [SlotSet("phone_tail", None), SlotSet("application_number", None)]

@@ -11,8 +11,15 @@ import uuid
 
 import pytest
 
+from approvals import demo
+from approvals.models import ApplicationStatus
+from guidebot import migrate
 from guidebot.config import PROJECT_ROOT
+from guidebot.db import make_engine, unit_of_work
 from guidebot.stack import MODEL, RASA, rasa_stack, say
+from guides.catalogue import load_directory
+from guides.store import import_bundle
+from tests.conftest import CATALOGUE_DIR
 
 RASA_ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
 DATA = ["nlu_data/train", "bot/rules.yml", "bot/stories.yml"]
@@ -40,10 +47,29 @@ def test_conversation_stories_pass(tmp_path):
     assert result.returncode == 0, detail
 
 
+STACK_KEY = "rest-test-secret"
+
+
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def stack_data(tmp_path_factory):
+    """A database of its own: the catalogue and some demo applications."""
+    path = tmp_path_factory.mktemp("stackdb") / "guidebot.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    with unit_of_work(engine) as session:
+        import_bundle(session, load_directory(CATALOGUE_DIR))
+    with unit_of_work(engine) as session:
+        demo.load(session, 300, STACK_KEY)
+        examples = demo.examples(session, 300, STACK_KEY)
+    engine.dispose()
+    return f"sqlite:///{path}", examples
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, stack_data):
     assert MODEL.exists(), "run `make model` first"
-    with rasa_stack(log_dir=tmp_path_factory.mktemp("stack")) as url:
+    env = {"DATABASE_URL": stack_data[0], "GUIDEBOT_SECRET_KEY": STACK_KEY}
+    with rasa_stack(env=env, log_dir=tmp_path_factory.mktemp("stack")) as url:
         yield url
 
 
@@ -69,3 +95,19 @@ def test_bad_input_gets_a_clear_chinese_reply(stack, text):
     reply = texts(messages)
     assert any("\u4e00" <= c <= "\u9fff" for c in reply), reply
     assert "<script>" not in reply and "Traceback" not in reply
+
+
+def test_application_status_conversation_over_rest(stack, stack_data):
+    _, examples = stack_data
+    sender = uuid.uuid4().hex
+    first, second = (next(e for e in examples if e.status == s)
+                     for s in (ApplicationStatus.CORRECTION, ApplicationStatus.COMPLETED))
+    assert "受理编号" in texts(say(stack, sender, "我的申请办到哪一步了"))
+    assert "后四位" in texts(say(stack, sender, f"编号是{first.number}"))
+    reply = texts(say(stack, sender, first.phone_tail))
+    assert "办理状态：待补正" in reply and "需要您补正以下材料" in reply
+    # One conversation, a second application: asked again from the start.
+    assert "受理编号" in texts(say(stack, sender, "再查一个办件进度"))
+    say(stack, sender, second.number)
+    reply = texts(say(stack, sender, "0000" if second.phone_tail != "0000" else "1111"))
+    assert "不正确" in reply
