@@ -56,7 +56,7 @@ shell: model demo  ## Chat with the assistant in the terminal
 test: setup model  ## Run every test (SQLite, PostgreSQL via a throwaway cluster, Rasa data and conversations)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-eval: model  ## Print search, NLU and end-to-end accuracy figures on the held-out sets
+eval: model demo  ## Print search, NLU and end-to-end accuracy figures on the held-out sets
 	$(BIN)/python eval/search_eval.py --failures 5
 	$(RASA_VENV)/bin/python eval/nlu_eval.py --model models/guidebot.tar.gz
 	$(BIN)/python eval/e2e_eval.py

@@ -63,6 +63,17 @@ def ask(url: str, question: dict, timings: list[float]) -> tuple[str | None, str
     return (link.group(1) if link else None), (read_aspect(text) if link else "?"), text
 
 
+def status_examples() -> list:
+    """Demo applications of every status from the database the stack uses (loaded by `make demo`)."""
+    from approvals import demo
+    from guidebot.config import load_settings
+    from guidebot.db import engine_from_settings, session_factory
+
+    settings = load_settings()
+    with session_factory(engine_from_settings(settings))() as session:
+        return demo.examples(session, 5000, settings.secret_key, per_status=8)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=0)
@@ -71,13 +82,22 @@ def main() -> int:
     questions = [json.loads(line) for line in (ROOT / "eval/e2e/questions.jsonl").read_text("utf-8").splitlines() if line.strip()]
     if args.limit:
         questions = questions[: args.limit]
-    results, timings = [], []
+    results, timings, status_timings, status_ok = [], [], [], 0
     started = time.perf_counter()
+    demo_cases = status_examples()
     with rasa_stack() as url:
         startup = time.perf_counter() - started
         for q in questions:
             code, aspect, text = ask(url, q, timings)
             results.append((q, code in q["codes"], aspect == q.get("aspect"), text))
+        for case in demo_cases:  # 办件进度: three turns; the last one does the check and the lookup
+            sender = uuid.uuid4().hex
+            say(url, sender, "我的申请办到哪一步了")
+            say(url, sender, case.number)
+            t0 = time.perf_counter()
+            reply = "\n".join(m.get("text", "") for m in say(url, sender, case.phone_tail))
+            status_timings.append(time.perf_counter() - t0)
+            status_ok += f"办理状态：{case.status.value}" in reply
     timings.sort()
     n = len(results)
     item_ok = sum(r[1] for r in results)
@@ -91,6 +111,11 @@ def main() -> int:
     for style, rows in sorted(by_style.items()):
         print(f"  {style:<14} n={len(rows):>3}  accuracy {sum(a and b for _, a, b, _ in rows) / len(rows):.3f}")
     failures = [r for r in results if not (r[1] and r[2])]
+    if status_timings:
+        status_timings.sort()
+        print(f"办件进度 over REST: {status_ok}/{len(status_timings)} correct status replies; final-turn latency "
+              f"p50 {1000 * status_timings[len(status_timings) // 2]:.0f} ms  "
+              f"p95 {1000 * status_timings[int(0.95 * (len(status_timings) - 1))]:.0f} ms")
     print(f"failures: {len(failures)}; first {min(args.failures, len(failures))}:")
     for q, item, aspect, text in failures[: args.failures]:
         first = text.strip().splitlines()[0][:70] if text.strip() else "(silence)"

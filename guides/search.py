@@ -46,8 +46,8 @@ DEPARTMENT_FIELD_WEIGHT = 0.5  # a department mention alone names no item
 OTHER_REGION_FACTOR = 0.55  # an item in a region the question did not ask about
 DEPARTMENT_BOOST = 1.08
 MIN_QUOTED_CHARS = 3  # a 2-character alias inside a question is too often a coincidence
-MAX_CANDIDATES = 150  # full scoring only for the best pre-scored candidates
-COMMON_FRACTION = 0.2  # terms in more items than this only score, they do not nominate candidates
+MAX_CANDIDATES = 100  # full scoring only for the best pre-scored candidates
+COMMON_FRACTION = 0.1  # terms in more items than this only score, they do not nominate candidates
 
 
 @lru_cache(maxsize=1)
