@@ -292,6 +292,80 @@ def vocab_export(ctx: _Context, jieba_dir: Path, rasa_file: Path) -> None:
 
 
 @main.group(cls=_Group)
+def calendar() -> None:
+    """The working-day calendar: holidays and make-up working days (调休) for deadlines."""
+
+
+def _parse_day(value: str) -> "dt.date":
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not a date like 2027-01-01") from exc
+
+
+@calendar.command("set")
+@click.argument("day")
+@click.option("--holiday", "kind", flag_value="holiday", help="A day off (法定节假日).")
+@click.option("--workday", "kind", flag_value="workday", help="A working day, e.g. a make-up Saturday (调休上班).")
+@click.option("--name", help="What the day is, e.g. 春节.")
+@pass_ctx
+def calendar_set(ctx: _Context, day: str, kind: str | None, name: str | None) -> None:
+    """Record DAY (YYYY-MM-DD) as a holiday or a working day in the admin table."""
+    from sqlalchemy import select
+
+    from approvals.models import HolidayDay
+    from guidebot.db import unit_of_work
+
+    if kind is None:
+        raise click.UsageError("say --holiday or --workday")
+    date = _parse_day(day)
+    with unit_of_work(ctx.ready_engine()) as session:
+        row = session.scalar(select(HolidayDay).where(HolidayDay.day == date)) or HolidayDay(day=date)
+        row.is_workday, row.name = kind == "workday", name
+        session.add(row)
+    click.echo(f"{date.isoformat()}: {'working day' if kind == 'workday' else 'holiday'}{f' ({name})' if name else ''}")
+
+
+@calendar.command("complete")
+@click.argument("year", type=click.IntRange(2000, 2100))
+@click.option("--note", help="Source of the schedule, e.g. 国务院办公厅通知.")
+@pass_ctx
+def calendar_complete(ctx: _Context, year: int, note: str | None) -> None:
+    """Declare the table complete for YEAR: it then decides that year's working days."""
+    from approvals.models import HolidayYear
+    from guidebot.db import unit_of_work
+
+    with unit_of_work(ctx.ready_engine()) as session:
+        session.merge(HolidayYear(year=year, note=note))
+    click.echo(f"{year}: the admin table now decides working days")
+
+
+@calendar.command("check")
+@click.argument("year", type=click.IntRange(2000, 2100))
+@pass_ctx
+def calendar_check(ctx: _Context, year: int) -> None:
+    """Say where YEAR's working days come from, and count them."""
+    import datetime as dt
+
+    from approvals.service import load_calendar
+    from guidebot.db import session_factory
+
+    with session_factory(ctx.ready_engine())() as session:
+        cal = load_calendar(session)
+    days = [dt.date(year, 1, 1) + dt.timedelta(days=n) for n in range(366) if (dt.date(year, 1, 1) + dt.timedelta(days=n)).year == year]
+    workdays = sum(cal.is_workday(d) for d in days)
+    if year in cal.override_years:
+        source = "the admin table"
+    elif year in cal.unknown_years:
+        source = "NOT KNOWN: estimated Monday to Friday; enter the year's schedule with `guidebot calendar set` and `complete`"
+    else:
+        source = "the chinesecalendar package"
+    click.echo(f"{year}: {workdays} working days, from {source}")
+
+
+@main.group(cls=_Group)
 def demo() -> None:
     """Demo approval records (示例数据) for trying 办件进度."""
 

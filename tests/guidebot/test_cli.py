@@ -124,3 +124,18 @@ def test_unknown_path_and_format_errors(env, tmp_path):
     loose.write_text(item_yaml("L-001", "散装事项"), "utf-8")
     code, output = run("import", str(loose))
     assert code == 2 and "not inside a catalogue directory" in output
+
+
+def test_calendar_admin_table(env):
+    run("db", "upgrade")
+    code, output = run("calendar", "check", "2026")
+    assert code == 0 and "chinesecalendar package" in output
+    code, output = run("calendar", "check", "2031")
+    assert "NOT KNOWN" in output
+    assert run("calendar", "set", "2031-01-01", "--holiday", "--name", "元旦")[0] == 0
+    assert run("calendar", "set", "2031-01-04", "--workday")[0] == 0  # a Saturday worked
+    assert run("calendar", "complete", "2031")[0] == 0
+    code, output = run("calendar", "check", "2031")
+    assert "from the admin table" in output and "NOT KNOWN" not in output
+    assert run("calendar", "set", "not-a-date", "--holiday")[0] == 2
+    assert run("calendar", "set", "2031-01-02")[0] == 2
