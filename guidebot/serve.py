@@ -29,7 +29,8 @@ def main() -> int:
             with rasa_stack(rasa_port=free_port(), action_port=ACTION_PORT) as _:
                 # rasa shell starts its own server; the action server from the stack answers it.
                 return subprocess.call([str(RASA), "shell", "--model", str(MODEL), "--endpoints",
-                                        str(PROJECT_ROOT / "bot" / "endpoints.yml")], cwd=PROJECT_ROOT)
+                                        str(PROJECT_ROOT / "bot" / "endpoints.yml")], cwd=PROJECT_ROOT,
+                                       env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
         print("Starting the assistant (Rasa loads its model in about 30 s)...", flush=True)
         with rasa_stack(rasa_port=RASA_PORT, action_port=ACTION_PORT) as url:
             print(f"\nguidebot is running on the sample catalogue (示例数据):\n"

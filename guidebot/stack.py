@@ -21,6 +21,8 @@ from guidebot.config import PROJECT_ROOT
 from guidebot.errors import ConfigurationError
 
 RASA = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+# Identity-check digits are masked before any conversation is stored (see rasa_ext/tracker_store.py).
+TRACKER_STORE = "tracker_store:\n  type: rasa_ext.tracker_store.RedactingTrackerStore\n"
 MODEL = PROJECT_ROOT / "models" / "guidebot.tar.gz"
 
 
@@ -50,11 +52,12 @@ def rasa_stack(model: Path = MODEL, env: dict | None = None, rasa_port: int | No
     """Run the action server and Rasa (REST + socket.io); yield Rasa's base URL; stop both after."""
     if not model.exists():
         raise ConfigurationError(f"no trained model at {model}: run `make model`")
-    env = {**os.environ, **(env or {}), "RASA_TELEMETRY_ENABLED": "false"}
+    env = {**os.environ, **(env or {}), "RASA_TELEMETRY_ENABLED": "false",
+           "PYTHONPATH": str(PROJECT_ROOT)}  # so the Rasa server finds rasa_ext
     rasa_port, action_port = rasa_port or free_port(), action_port or free_port()
     log_dir = Path(log_dir or tempfile.mkdtemp(prefix="guidebot-stack-"))
     endpoints = log_dir / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n', "utf-8")
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n{TRACKER_STORE}', "utf-8")
     action_log, rasa_log = log_dir / "actions.log", log_dir / "rasa.log"
     processes = []
     try:

@@ -5,8 +5,10 @@ These need the trained model (`make test` trains it first when the data changed)
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import urllib.request
 import uuid
 
 import pytest
@@ -111,3 +113,12 @@ def test_application_status_conversation_over_rest(stack, stack_data):
     say(stack, sender, second.number)
     reply = texts(say(stack, sender, "0000" if second.phone_tail != "0000" else "1111"))
     assert "不正确" in reply
+    # The stored conversation never holds the digits in clear: not as text, entity or slot.
+    with urllib.request.urlopen(f"{stack}/conversations/{sender}/tracker") as response:
+        stored = json.loads(response.read().decode("utf-8"))
+    events = stored["events"]
+    user_texts = [e.get("text") for e in events if e["event"] == "user"]
+    assert first.phone_tail not in user_texts and "****" in user_texts
+    assert all(e.get("value") in (None, "****") for e in events if e["event"] == "slot" and e["name"] == "phone_tail")
+    entities = [x for e in events if e["event"] == "user" for x in (e.get("parse_data") or {}).get("entities", [])]
+    assert all(x["value"] == "****" for x in entities if x["entity"] == "phone_tail")
