@@ -35,7 +35,7 @@ def service() -> GuideService:
 @lru_cache(maxsize=1)
 def status_service() -> StatusService:
     settings = load_settings()
-    return StatusService(engine_from_settings(settings), settings.secret_key)
+    return StatusService(engine_from_settings(settings), settings.secret_key, warning_days=settings.warning_days)
 
 
 def _entity(tracker: Tracker, name: str) -> str | None:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from guidebot.errors import ConfigurationError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "var"
 DEFAULT_CATALOGUE_DIR = PROJECT_ROOT / "guides" / "catalogue"
@@ -27,11 +29,25 @@ class Settings:
     catalogue_dir: Path
     portal_url: str = "http://localhost:5000"
     secret_key: str = DEV_SECRET_KEY
+    warning_days: int = 2  # 电子监察: 预警 when this many working days or fewer are left
     sql_echo: bool = False
 
 
 def _truthy(value: str | None) -> bool:
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, got {value!r}") from None
+    if number < 0:
+        raise ConfigurationError(f"{name} must not be negative, got {number}")
+    return number
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -56,5 +72,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         catalogue_dir=Path(env.get("GUIDEBOT_CATALOGUE_DIR") or DEFAULT_CATALOGUE_DIR),
         portal_url=(env.get("GUIDEBOT_PORTAL_URL") or "http://localhost:5000").rstrip("/"),
         secret_key=env.get("GUIDEBOT_SECRET_KEY") or DEV_SECRET_KEY,
+        warning_days=_int(env, "GUIDEBOT_WARNING_DAYS", 2),
         sql_echo=_truthy(env.get("GUIDEBOT_SQL_ECHO")),
     )

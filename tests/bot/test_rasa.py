@@ -122,3 +122,36 @@ def test_application_status_conversation_over_rest(stack, stack_data):
     assert all(e.get("value") in (None, "****") for e in events if e["event"] == "slot" and e["name"] == "phone_tail")
     entities = [x for e in events if e["event"] == "user" for x in (e.get("parse_data") or {}).get("entities", [])]
     assert all(x["value"] == "****" for x in entities if x["entity"] == "phone_tail")
+
+
+@pytest.mark.parametrize("status", list(ApplicationStatus))
+def test_every_status_in_a_conversation(stack, stack_data, status):
+    _, examples = stack_data
+    case = next(e for e in examples if e.status == status)
+    sender = uuid.uuid4().hex
+    say(stack, sender, "帮我查一下办件进度")
+    say(stack, sender, f"我的受理编号是{case.number.lower()}")
+    reply = texts(say(stack, sender, f"尾号{case.phone_tail}"))
+    assert f"办理状态：{status.value}" in reply and "（示例数据）" in reply
+
+
+def test_status_failure_paths_in_a_conversation(stack, stack_data):
+    _, examples = stack_data
+    case = examples[0]
+    sender = uuid.uuid4().hex
+    say(stack, sender, "查询办件进度")
+    assert "共17位" in texts(say(stack, sender, "GX2026"))  # too short: the format is explained
+    wrong_check = case.number[:-1] + ("0" if case.number[-1] != "0" else "1")
+    assert "校验码不正确" in texts(say(stack, sender, wrong_check))
+    say(stack, sender, case.number)
+    assert "4位数字" in texts(say(stack, sender, "12"))
+    wrong = "0000" if case.phone_tail != "0000" else "1111"
+    assert "不正确" in texts(say(stack, sender, wrong))
+    # Four more failures from this conversation lock it, even for the right digits.
+    for _ in range(4):
+        say(stack, sender, "查询办件进度")
+        say(stack, sender, case.number)
+        say(stack, sender, wrong)
+    say(stack, sender, "查询办件进度")
+    say(stack, sender, case.number)
+    assert "验证失败次数过多" in texts(say(stack, sender, case.phone_tail))
