@@ -38,30 +38,25 @@ class WorkCalendar:
                 self.unknown_years.add(day.year)
         return day.weekday() < 5
 
-    def _paused(self, day: dt.date, pauses: list[Pause], today: dt.date) -> bool:
-        return any(p.start <= day <= (p.end or today) for p in pauses)
+    def _counts(self, day: dt.date, pauses: tuple[Pause, ...], today: dt.date) -> bool:
+        """A working day outside every special procedure counts against the limit."""
+        return self.is_workday(day) and not any(p.start <= day <= (p.end or today) for p in pauses)
 
     def add_workdays(self, start: dt.date, days: int, pauses: list[Pause] = (), today: dt.date | None = None) -> dt.date:
         """The date on which ``days`` working days after ``start`` have passed (start day not counted).
 
         Working days inside a special procedure do not count: the deadline moves out by them.
         """
-        today = today or dt.date.today()
+        today, pauses = today or dt.date.today(), tuple(pauses)
         day, counted = start, 0
         while counted < days:
             day += dt.timedelta(days=1)
-            if self.is_workday(day) and not self._paused(day, list(pauses), today):
-                counted += 1
+            counted += self._counts(day, pauses, today)
         return day
 
     def workdays_between(self, start: dt.date, end: dt.date, pauses: list[Pause] = (), today: dt.date | None = None) -> int:
         """Working days after ``start`` up to and including ``end`` (negative when end < start)."""
         if end < start:
             return -self.workdays_between(end, start, pauses, today)
-        today = today or dt.date.today()
-        day, count = start, 0
-        while day < end:
-            day += dt.timedelta(days=1)
-            if self.is_workday(day) and not self._paused(day, list(pauses), today):
-                count += 1
-        return count
+        today, pauses = today or dt.date.today(), tuple(pauses)
+        return sum(self._counts(start + dt.timedelta(days=n), pauses, today) for n in range(1, (end - start).days + 1))
