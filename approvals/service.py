@@ -10,16 +10,24 @@ from typing import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from approvals.calendar import Pause, WorkCalendar
-from approvals.models import Application, ApplicationStatus, HolidayDay, HolidayYear, VerificationAttempt
+from approvals.models import (
+    Application,
+    ApplicationStatus,
+    ApplicationStep,
+    HolidayDay,
+    HolidayYear,
+    VerificationAttempt,
+)
 from approvals.numbers import find_number
 from approvals.privacy import matches
 from approvals.supervision import supervise
 from guidebot.db import session_factory
 
 MAX_FAILURES = 5
+CALENDAR_TTL = dt.timedelta(minutes=1)
 LOCK_WINDOW = dt.timedelta(minutes=15)
 CHINA = dt.timezone(dt.timedelta(hours=8))
 HOTLINE = "12345"
@@ -61,11 +69,23 @@ class StatusService:
         self._secret = secret_key
         self._now = now or (lambda: dt.datetime.now(dt.timezone.utc))
         self._warning_days = warning_days
+        self._cached_calendar: WorkCalendar | None = None
+        self._calendar_read_at = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
 
-    def _failures(self, session, scope: str, since: dt.datetime) -> int:
-        return session.scalar(select(func.count()).select_from(VerificationAttempt).where(
-            VerificationAttempt.scope == scope, VerificationAttempt.attempted_at >= since,
-            VerificationAttempt.success.is_(False)))
+    def _locked(self, session, scopes: list[str], since: dt.datetime) -> bool:
+        """One query for all scopes: is any of them at the failure limit?"""
+        counts = session.execute(
+            select(VerificationAttempt.scope, func.count()).where(
+                VerificationAttempt.scope.in_(scopes), VerificationAttempt.attempted_at >= since,
+                VerificationAttempt.success.is_(False)).group_by(VerificationAttempt.scope)).all()
+        return any(count >= MAX_FAILURES for _, count in counts)
+
+    def _calendar(self, session, now: dt.datetime) -> WorkCalendar:
+        # The holiday table changes a few times a year; re-reading it once a minute is plenty.
+        if self._cached_calendar is None or now - self._calendar_read_at > CALENDAR_TTL:
+            self._cached_calendar, self._calendar_read_at = load_calendar(session), now
+        return WorkCalendar(overrides=self._cached_calendar.overrides,
+                            override_years=self._cached_calendar.override_years)
 
     def lookup(self, conversation: str, number_text: str | None, phone_tail: str | None) -> StatusResult:
         """Check the caller may see the application, then report it. Every attempt is recorded."""
@@ -78,11 +98,11 @@ class StatusService:
         now = self._now()
         scopes = [_scope_key("conv", conversation), _scope_key("app", number)]
         with self._sessions() as session, session.begin():
-            if any(self._failures(session, scope, now - LOCK_WINDOW) >= MAX_FAILURES for scope in scopes):
+            if self._locked(session, scopes, now - LOCK_WINDOW):
                 return StatusResult(False, LOCKED, locked=True)
             app = session.scalar(select(Application).where(Application.number == number).options(
-                selectinload(Application.item), selectinload(Application.department),
-                selectinload(Application.steps), selectinload(Application.procedures)))
+                joinedload(Application.item), selectinload(Application.steps).joinedload(ApplicationStep.department),
+                selectinload(Application.procedures)))
             ok = app is not None and matches(self._secret, app.salt, tail, app.phone_tail_hash)
             session.add_all([VerificationAttempt(scope=s, attempted_at=now, success=ok) for s in scopes])
             if not ok:
@@ -102,7 +122,7 @@ class StatusService:
             if app.promised_days is not None and app.status not in (ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN):
                 pauses = [Pause(p.started_on, p.ended_on) for p in app.procedures]
                 completed = local_date(app.completed_at) if app.completed_at else None
-                result = supervise(load_calendar(session), accepted, app.promised_days, today,
+                result = supervise(self._calendar(session, now), accepted, app.promised_days, today,
                                    statutory_days=app.statutory_days, pauses=pauses, completed=completed,
                                    warning_days=self._warning_days)
                 lines.append(f"承诺办结期限：{result.promised_deadline.isoformat()}"

@@ -61,19 +61,29 @@ def test_phone_tail_only_when_asked_and_four_digits():
     assert asyncio.run(form.extract_phone_tail(dispatcher, tracker("2026年申请的"), {})) == {}
     assert asyncio.run(form.extract_phone_tail(dispatcher, tracker("3821", requested="phone_tail"), {})) == \
         {"phone_tail": "3821"}
-    assert validate("phone_tail", "尾号3821", "")[0] == {"phone_tail": "3821"}
+    assert validate("phone_tail", "尾号3821", "")[0] == {"phone_tail": "****"}  # used, then masked
     result, messages = validate("phone_tail", "382", "")
     assert result == {"phone_tail": None} and "4位数字" in messages[0]
 
 
-def test_lookup_reports_and_clears_the_digits(cases):
+def test_valid_digits_do_the_lookup_and_never_go_back_to_rasa(cases):
     case = cases[0]
+    form = act.ValidateStatusForm()
     dispatcher = CollectingDispatcher()
-    events = act.ActionApplicationStatus().run(
-        dispatcher, tracker("", application_number=case.number, phone_tail=case.phone_tail), {})
+    result = form.validate_phone_tail(case.phone_tail, dispatcher, tracker("", application_number=case.number), {})
+    assert result == {"phone_tail": "****"}
     assert case.number in dispatcher.messages[0]["text"] and "办理状态：" in dispatcher.messages[0]["text"]
-    assert {(e["name"], e["value"]) for e in events} == {("phone_tail", None), ("application_number", None)}
     dispatcher = CollectingDispatcher()
-    events = act.ActionApplicationStatus().run(
-        dispatcher, tracker("", application_number=case.number, phone_tail="0000" if case.phone_tail != "0000" else "1"), {})
-    assert "不正确" in dispatcher.messages[0]["text"] and ("phone_tail", None) in {(e["name"], e["value"]) for e in events}
+    wrong = "0000" if case.phone_tail != "0000" else "1111"
+    result = form.validate_phone_tail(wrong, dispatcher, tracker("", application_number=case.number), {})
+    assert result == {"phone_tail": "****"} and "不正确" in dispatcher.messages[0]["text"]
+
+
+def test_a_new_progress_question_starts_from_scratch(cases):
+    form = act.ValidateStatusForm()
+    new_query = Tracker("conv-42", {"requested_slot": None, "application_number": cases[0].number, "phone_tail": "****"},
+                        {"text": "再查一个", "intent": {"name": "query_application_status"}, "entities": []},
+                        [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    assert asyncio.run(form.extract_application_number(dispatcher, new_query, {})) == {"application_number": None}
+    assert asyncio.run(form.extract_phone_tail(dispatcher, new_query, {})) == {"phone_tail": None}
