@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import time
@@ -296,9 +297,7 @@ def calendar() -> None:
     """The working-day calendar: holidays and make-up working days (调休) for deadlines."""
 
 
-def _parse_day(value: str) -> "dt.date":
-    import datetime as dt
-
+def _parse_day(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
@@ -347,8 +346,6 @@ def calendar_complete(ctx: _Context, year: int, note: str | None) -> None:
 @pass_ctx
 def calendar_check(ctx: _Context, year: int) -> None:
     """Say where YEAR's working days come from, and count them."""
-    import datetime as dt
-
     from approvals.service import load_calendar
     from guidebot.db import session_factory
 

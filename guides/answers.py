@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 
 from guidebot.db import session_factory
-from guides.aspects import ASPECTS, canonical_aspect
+from guides.aspects import canonical_aspect
 from guides.models import PublicationState, Region, ServiceItem
 from guides.search import SearchIndex, SearchResponse
 from guides.text import normalise
