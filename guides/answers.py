@@ -41,7 +41,8 @@ class Answer:
     miss: bool = False  # nothing confident was found
 
 
-def _button(title: str, intent: str, **entities) -> dict:
+def button(title: str, intent: str, **entities) -> dict:
+    """A quick-reply button whose payload triggers ``intent`` with ``entities``."""
     return {"title": title, "payload": f"/{intent}{json.dumps(entities, ensure_ascii=False)}"}
 
 
@@ -117,11 +118,11 @@ class GuideService:
             regions = {r.code: r for r in session.scalars(select(Region).where(Region.code.in_({h.region_code for h in close})))}
         if len(names) == 1:
             # The same service in several places: ask where, unless the question said.
-            buttons = [_button(regions[h.region_code].name, "choose_item", item_code=h.code) for h in close[:MAX_CHOICES + 2]]
+            buttons = [button(regions[h.region_code].name, "choose_item", item_code=h.code) for h in close[:MAX_CHOICES + 2]]
             return Answer(f"“{close[0].name}”在不同地方分别办理，请问您在哪里办？", buttons,
                           aspect=aspect, region=None)
         buttons = [
-            _button(f"{h.name}（{regions[h.region_code].short_name or regions[h.region_code].name}）", "choose_item",
+            button(f"{h.name}（{regions[h.region_code].short_name or regions[h.region_code].name}）", "choose_item",
                     item_code=h.code)
             for h in close[:MAX_CHOICES]
         ]
@@ -148,7 +149,7 @@ class GuideService:
         misses += 1
         lines = ["抱歉，我没有找到与您的问题确定对应的事项。"]
         buttons = []
-        buttons = [_button(h.name, "choose_item", item_code=h.code) for h in response.closest[:3] if h.score >= SUGGESTION_SCORE]
+        buttons = [button(h.name, "choose_item", item_code=h.code) for h in response.closest[:3] if h.score >= SUGGESTION_SCORE]
         if buttons:
             lines.append("您是不是想问以下事项？")
         lines.append(f"也可以换个说法告诉我要办的事，或拨打{HOTLINE}政务服务便民热线咨询。")
@@ -174,7 +175,7 @@ class GuideService:
             if item is None:
                 return Answer(f"抱歉，没有找到这个事项（可能已下线）。请重新描述您要办的事，或拨打{HOTLINE}咨询。", miss=True)
             text = format_item(item, aspect, self._portal_url)
-            buttons = [_button(a, "ask_guide", aspect=a) for a in BUTTON_ASPECTS if a != aspect]
+            buttons = [button(a, "ask_guide", aspect=a) for a in BUTTON_ASPECTS if a != aspect]
             return Answer(text, buttons, item_code=item.code, region=item.region.code, aspect=aspect, resolved=True)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guides.answers import HOTLINE, Answer, GuideService, _button
+from guides.answers import HOTLINE, Answer, GuideService, button
 
 MAX_LISTED = 8
 DISCLOSURE_CATALOGUE = (
@@ -26,7 +26,7 @@ def list_items(service: GuideService, text: str | None) -> tuple[str, list[dict]
             continue
         seen.add(label)
         lines.append(f"{len(seen)}. {label}")
-        buttons.append(_button(hit.name[:20], "choose_item", item_code=hit.code))
+        buttons.append(button(hit.name[:20], "choose_item", item_code=hit.code))
     return "\n".join(lines), buttons[:5]
 
 

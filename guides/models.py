@@ -39,14 +39,6 @@ class RegionLevel(enum.IntEnum):
     VILLAGE = 5  # 村(社区)
 
 
-REGION_LEVEL_LABELS = {
-    RegionLevel.PROVINCE: "省级",
-    RegionLevel.CITY: "市级",
-    RegionLevel.COUNTY: "县级",
-    RegionLevel.TOWNSHIP: "乡镇级",
-    RegionLevel.VILLAGE: "村级",
-}
-
 # 行使层级 labels accepted in catalogue files, mapped onto the region level they sit at.
 ITEM_LEVELS = {
     "国家级": RegionLevel.PROVINCE,  # handled locally on behalf of a national department
@@ -57,23 +49,6 @@ ITEM_LEVELS = {
     "乡镇级": RegionLevel.TOWNSHIP,
     "村级": RegionLevel.VILLAGE,
 }
-
-ITEM_TYPES = (
-    "行政许可",
-    "行政确认",
-    "行政给付",
-    "行政奖励",
-    "行政裁决",
-    "行政征收",
-    "行政检查",
-    "行政处罚",
-    "行政强制",
-    "其他行政权力",
-    "公共服务",
-)
-
-TIME_UNITS = ("工作日", "自然日", "小时", "即办")
-
 
 class PublicationState(str, enum.Enum):
     DRAFT = "draft"

@@ -176,10 +176,11 @@ class SearchIndex:
 
     def __init__(self, entries: list[_Entry], tokenizer, region_parents: dict[str, str | None],
                  recognizer: MentionRecognizer | None, corrector: PinyinCorrector,
-                 department_regions: dict[str, str] | None = None):
+                 department_regions: dict[str, str] | None = None,
+                 department_names: dict[str, str] | None = None):
         self._entries = entries
         self._department_regions = department_regions or {}
-        self._department_names: dict[str, str] = {}
+        self._department_names = department_names or {}  # code -> full name
         self._tokenizer = tokenizer
         self._parents = region_parents
         self._recognizer = recognizer
@@ -243,10 +244,8 @@ class SearchIndex:
                                   item["region_code"], fields, dept_tokens, all_tokens, all_bigrams))
         vocabulary |= {k for k, _ in synonym_table() for k in k.split()}
         recognizer = MentionRecognizer(list(regions), list(departments)) if (regions or departments) else None
-        index = cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary)),
-                    department_regions)
-        index._department_names = {code: names[0] for code, names in departments if names}
-        return index
+        return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary)),
+                   department_regions, {code: names[0] for code, names in departments if names})
 
     @classmethod
     def from_session(cls, session: Session) -> "SearchIndex":
