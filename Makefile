@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 export RASA_TELEMETRY_ENABLED := false
 export PYTHON
 
-.PHONY: help setup run shell test eval bench db catalogue demo model lock clean
+.PHONY: help setup run shell test eval bench db catalogue demo model widget browser lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,7 +28,22 @@ $(RASA_VENV)/.stamp: requirements/rasa.lock scripts/setup-rasa-venv.sh scripts/f
 	scripts/setup-rasa-venv.sh
 	@touch $@
 
-setup: $(VENV)/.stamp $(RASA_VENV)/.stamp  ## Create both environments (idempotent)
+WIDGET_JS := web_widget/dist/guidebot-widget.js
+
+web_widget/node_modules/.stamp: web_widget/package.json web_widget/package-lock.json
+	cd web_widget && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WIDGET_JS): web_widget/node_modules/.stamp $(wildcard web_widget/src/*)
+	cd web_widget && npm run --silent build
+	@gzip -9 -c $@ | wc -c | awk '{printf "widget bundle: %.1f KB gzipped (socket.io client included)\n", $$1 / 1024}'
+
+setup: $(VENV)/.stamp $(RASA_VENV)/.stamp $(WIDGET_JS)  ## Create both environments and build the widget (idempotent)
+
+widget: $(WIDGET_JS)  ## Build the chat widget bundle (web_widget/dist)
+
+browser:  ## Install Debian's Chromium for the browser tests when it is missing
+	@scripts/ensure-chromium.sh
 
 db: $(VENV)/.stamp  ## Create or upgrade the database schema
 	@$(GUIDEBOT) db upgrade
@@ -53,8 +68,9 @@ run: model demo  ## Set up, load the catalogue, train if needed, and start the a
 shell: model demo  ## Chat with the assistant in the terminal
 	@$(BIN)/python -m guidebot.serve --shell
 
-test: setup model  ## Run every test (SQLite, PostgreSQL via a throwaway cluster, Rasa data and conversations)
+test: setup model browser  ## Run every test (SQLite, PostgreSQL, Rasa data and conversations, the widget in Chromium)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	cd web_widget && npm test --silent
 
 eval: model demo  ## Print search, NLU and end-to-end accuracy figures on the held-out sets
 	$(BIN)/python eval/search_eval.py --failures 5

@@ -48,7 +48,15 @@ def _aspect(tracker: Tracker) -> str | None:
     return pick_aspect([str(v) for v in values if v is not None]) if values else None
 
 
-def _say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
+RICH_CHANNELS = ("socketio",)  # the portal widget renders guide cards
+
+
+def _say(dispatcher: CollectingDispatcher, answer: Answer, tracker: Tracker | None = None) -> None:
+    if answer.card and tracker is not None and tracker.get_latest_input_channel() in RICH_CHANNELS:
+        # Rasa's socket.io channel emits a custom message's keys as emit() arguments: the card
+        # goes under "data". The text stays in the card for screen readers and history.
+        dispatcher.utter_message(json_message={"data": {**answer.card, "text": answer.text}})
+        return
     dispatcher.utter_message(text=answer.text, buttons=answer.buttons or None)
 
 
@@ -74,7 +82,7 @@ class ActionAnswerGuide(Action):
             current_item=current,
             misses=misses,
         )
-        _say(dispatcher, answer)
+        _say(dispatcher, answer, tracker)
         events: list[EventType] = [SlotSet("misses", 0.0 if answer.resolved else float(misses + 1) if answer.miss else float(misses))]
         if answer.item_code:
             events += [SlotSet("item_code", answer.item_code), SlotSet("region", answer.region)]
@@ -98,7 +106,7 @@ class ActionDefaultFallback(Action):
         if answer.resolved:
             # The model was unsure what was asked; the search was sure which item. Say which.
             answer.text = "我理解您问的是这个事项，如果不对请换个说法：\n\n" + answer.text
-        _say(dispatcher, answer)
+        _say(dispatcher, answer, tracker)
         if answer.resolved:
             return [SlotSet("misses", 0.0), SlotSet("item_code", answer.item_code), SlotSet("region", answer.region)]
         return [SlotSet("misses", float(misses + 1))]
@@ -115,7 +123,7 @@ class ActionOutOfScope(Action):
         if answer is None:
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
-        _say(dispatcher, answer)
+        _say(dispatcher, answer, tracker)
         return [SlotSet("misses", 0.0), SlotSet("item_code", answer.item_code), SlotSet("region", answer.region),
                 SlotSet("aspect", answer.aspect)]
 
@@ -136,7 +144,7 @@ class ActionInfoDisclosure(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         answer = disclosure_answer(service(), tracker.latest_message.get("text"), _aspect(tracker))
-        _say(dispatcher, answer)
+        _say(dispatcher, answer, tracker)
         if answer.item_code:
             return [SlotSet("item_code", answer.item_code), SlotSet("region", answer.region)]
         return []

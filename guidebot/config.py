@@ -31,6 +31,11 @@ class Settings:
     secret_key: str = DEV_SECRET_KEY
     warning_days: int = 2  # 电子监察: 预警 when this many working days or fewer are left
     sql_echo: bool = False
+    rasa_url: str = "http://localhost:5005"  # where browsers reach Rasa's socket.io channel
+    # 转人工 office hours on working days (holidays and 调休 from the work calendar), local time;
+    # "always" or "never" for demos and tests.
+    office_hours: str = "09:00-12:00,13:30-17:30"
+    timezone: str = "Asia/Shanghai"
 
 
 def _truthy(value: str | None) -> bool:
@@ -74,4 +79,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         secret_key=env.get("GUIDEBOT_SECRET_KEY") or DEV_SECRET_KEY,
         warning_days=_int(env, "GUIDEBOT_WARNING_DAYS", 2),
         sql_echo=_truthy(env.get("GUIDEBOT_SQL_ECHO")),
+        rasa_url=(env.get("GUIDEBOT_RASA_URL") or "http://localhost:5005").rstrip("/"),
+        office_hours=(env.get("GUIDEBOT_OFFICE_HOURS") or "09:00-12:00,13:30-17:30").strip(),
+        timezone=(env.get("GUIDEBOT_TIMEZONE") or "Asia/Shanghai").strip(),
     )

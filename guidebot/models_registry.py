@@ -2,6 +2,7 @@
 
 from guidebot.db import Base
 import approvals.models  # noqa: F401  (registers the tables)
+import feedback.models  # noqa: F401
 import guides.models  # noqa: F401
 
 metadata = Base.metadata

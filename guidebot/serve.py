@@ -14,10 +14,11 @@ import time
 
 from guidebot.config import PROJECT_ROOT
 from guidebot.errors import GuidebotError
-from guidebot.stack import MODEL, RASA, free_port, rasa_stack
+from guidebot.stack import MODEL, RASA, free_port, portal_server, rasa_stack
 
 RASA_PORT = int(os.environ.get("GUIDEBOT_RASA_PORT", "5005"))
 ACTION_PORT = int(os.environ.get("GUIDEBOT_ACTION_PORT", "5055"))
+PORTAL_PORT = int(os.environ.get("GUIDEBOT_PORTAL_PORT", "5000"))
 
 
 def main() -> int:
@@ -32,12 +33,19 @@ def main() -> int:
                                         str(PROJECT_ROOT / "bot" / "endpoints.yml")], cwd=PROJECT_ROOT,
                                        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
         print("Starting the assistant (Rasa loads its model in about 30 s)...", flush=True)
-        with rasa_stack(rasa_port=RASA_PORT, action_port=ACTION_PORT) as url:
+        # Browsers reach Rasa and the portal on these URLs; answers link to the portal's guide pages.
+        env = {"GUIDEBOT_PORTAL_URL": os.environ.get("GUIDEBOT_PORTAL_URL", f"http://localhost:{PORTAL_PORT}"),
+               "GUIDEBOT_RASA_URL": os.environ.get("GUIDEBOT_RASA_URL", f"http://localhost:{RASA_PORT}")}
+        os.environ.update(env)
+        with rasa_stack(rasa_port=RASA_PORT, action_port=ACTION_PORT) as url, \
+                portal_server(port=PORTAL_PORT):
             print(f"\nguidebot is running on the sample catalogue (示例数据):\n"
+                  f"  Portal with the chat widget: {env['GUIDEBOT_PORTAL_URL']}/\n"
+                  f"  Guide directory:   {env['GUIDEBOT_PORTAL_URL']}/guides\n"
                   f"  REST channel:      {url}/webhooks/rest/webhook   (POST {{\"sender\": \"me\", \"message\": \"办护照要带什么\"}})\n"
                   f"  socket.io channel: {url}/socket.io\n"
                   f"  action server:     http://127.0.0.1:{ACTION_PORT}\n"
-                  f"The portal and its chat widget arrive with issue #6. Ctrl-C stops everything.", flush=True)
+                  f"Ctrl-C stops everything.", flush=True)
             while True:
                 time.sleep(3600)
     except KeyboardInterrupt:

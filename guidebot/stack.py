@@ -84,6 +84,25 @@ def rasa_stack(model: Path = MODEL, env: dict | None = None, rasa_port: int | No
                 process.kill()
 
 
+@contextmanager
+def portal_server(env: dict | None = None, port: int | None = None, log_dir: Path | None = None) -> Iterator[str]:
+    """Run the portal (waitress) in a child process; yield its base URL; stop it after."""
+    port = port or free_port()
+    log_dir = Path(log_dir or tempfile.mkdtemp(prefix="guidebot-portal-"))
+    log = log_dir / "portal.log"
+    process = subprocess.Popen([sys.executable, "-m", "portal", "--port", str(port)], cwd=PROJECT_ROOT,
+                               env={**os.environ, **(env or {})}, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/api/hot-questions", process, 60, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def say(base_url: str, sender: str, text: str, timeout: float = 30) -> list[dict]:
     """Send one message through the REST channel; return the bot's messages."""
     request = urllib.request.Request(

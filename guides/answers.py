@@ -7,6 +7,7 @@ The item is always resolved here, from the live catalogue, never by the NLU mode
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from sqlalchemy import func, select
@@ -39,6 +40,7 @@ class Answer:
     aspect: str | None = None
     resolved: bool = False  # an item was answered
     miss: bool = False  # nothing confident was found
+    card: dict | None = None  # the same answer as a structured guide card, for rich channels
 
 
 def button(title: str, intent: str, **entities) -> dict:
@@ -176,7 +178,9 @@ class GuideService:
                 return Answer(f"抱歉，没有找到这个事项（可能已下线）。请重新描述您要办的事，或拨打{HOTLINE}咨询。", miss=True)
             text = format_item(item, aspect, self._portal_url)
             buttons = [button(a, "ask_guide", aspect=a) for a in BUTTON_ASPECTS if a != aspect]
-            return Answer(text, buttons, item_code=item.code, region=item.region.code, aspect=aspect, resolved=True)
+            card = guide_card(item, aspect, self._portal_url, buttons)
+            return Answer(text, buttons, item_code=item.code, region=item.region.code, aspect=aspect, resolved=True,
+                          card=card)
 
 
 def format_item(item: ServiceItem, aspect: str | None, portal_url: str) -> str:
@@ -187,6 +191,45 @@ def format_item(item: ServiceItem, aspect: str | None, portal_url: str) -> str:
     updated = item.updated_at.date().isoformat() if item.updated_at else "未知"
     footer = f"更新日期：{updated}。完整办事指南：{portal_url}/guides/{item.code}"
     return f"{header}\n\n{body}\n\n{footer}"
+
+
+_NUMBERED = re.compile(r"^(\d+)\.\s*")
+_LABELLED_LIST = re.compile(r"^([^：]{2,10})：(1\.\s*.*)$")
+
+
+def guide_card(item: ServiceItem, aspect: str | None, portal_url: str, buttons: list[dict]) -> dict:
+    """The answer as a guide card for the chat widget: sections of plain strings, never markup."""
+    body = _BODIES.get(aspect, _overview)(item)
+    sections: list[dict] = []
+    lines = []
+    for line in body.split("\n"):
+        # "受理条件：1. …" (a numbered text field after its label) is a heading and a list.
+        labelled = _LABELLED_LIST.match(line)
+        lines += [labelled.group(1) + "：", labelled.group(2)] if labelled else [line]
+    for line in lines:
+        numbered = _NUMBERED.match(line)
+        if line.endswith("：") and not numbered:
+            sections.append({"heading": line[:-1], "ordered": False, "items": []})
+            continue
+        if not sections or (sections[-1]["ordered"] and not numbered):
+            sections.append({"heading": None, "ordered": False, "items": []})
+        if numbered:
+            sections[-1]["ordered"] = True
+            line = line[numbered.end():]
+        sections[-1]["items"].append(line)
+    return {
+        "type": "guide_card",
+        "title": item.name,
+        "code": item.code,
+        "department": item.department.name,
+        "region": item.region.name,
+        "updated": item.updated_at.date().isoformat() if item.updated_at else None,
+        "url": f"{portal_url}/guides/{item.code}",
+        "sample": bool(item.source.is_sample),
+        "aspect": aspect,
+        "sections": [s for s in sections if s["items"]],
+        "buttons": buttons,
+    }
 
 
 def _materials(item: ServiceItem) -> str:

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tempfile
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,46 @@ def make_catalogue(tmp_path):
         return root
 
     return make
+
+
+# --------------------------------------------------------------------------- the running assistant
+
+STACK_KEY = "rest-test-secret"
+
+
+@dataclass
+class LiveStack:
+    rasa_url: str
+    portal_url: str
+    database_url: str
+    examples: list
+
+
+@pytest.fixture(scope="session")
+def live_stack(tmp_path_factory):
+    """Rasa, the action server and the portal over one database of their own (the default catalogue
+    and demo applications), shared by the REST and browser tests: Rasa's cold start is paid once.
+    Office hours are closed, so a hand-off takes a message."""
+    from approvals import demo
+    from guidebot.db import unit_of_work
+    from guidebot.stack import MODEL, free_port, portal_server, rasa_stack
+    from guides.catalogue import load_directory
+    from guides.store import import_bundle
+
+    assert MODEL.exists(), "run `make model` first"
+    path = tmp_path_factory.mktemp("stackdb") / "guidebot.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    with unit_of_work(engine) as session:
+        import_bundle(session, load_directory(CATALOGUE_DIR))
+    with unit_of_work(engine) as session:
+        demo.load(session, 300, STACK_KEY)
+        examples = demo.examples(session, 300, STACK_KEY)
+    engine.dispose()
+    rasa_port, portal_port = free_port(), free_port()
+    env = {"DATABASE_URL": f"sqlite:///{path}", "GUIDEBOT_SECRET_KEY": STACK_KEY, "GUIDEBOT_OFFICE_HOURS": "never",
+           "GUIDEBOT_PORTAL_URL": f"http://127.0.0.1:{portal_port}", "GUIDEBOT_RASA_URL": f"http://127.0.0.1:{rasa_port}"}
+    logs = tmp_path_factory.mktemp("stack")
+    with rasa_stack(env=env, rasa_port=rasa_port, log_dir=logs) as rasa_url, \
+            portal_server(env=env, port=portal_port, log_dir=logs) as portal_url:
+        yield LiveStack(rasa_url, portal_url, f"sqlite:///{path}", examples)

@@ -2,6 +2,10 @@
 
 The export carries no process steps, fee amounts or legal-basis text; those stay empty.
 Values of "无" mean "not given" and are stored as empty, never as text.
+
+The export has few everyday names for its items, so citizen-style aliases kept beside this module
+(``gdzwfw_aliases/*.yaml``: official item name -> aliases) are merged in on import. They are our
+data, written from the item names alone, not part of the export.
 """
 
 from __future__ import annotations
@@ -9,6 +13,8 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+
+import yaml
 
 from guidebot.errors import ValidationFailed
 from guides.catalogue import Bundle, CatalogueMeta, normalise_item
@@ -82,6 +88,34 @@ def _aliases(row: dict, name: str, parent: str | None) -> list[str]:
     return out
 
 
+ALIAS_DIR = Path(__file__).with_name("gdzwfw_aliases")
+MAX_ALIAS_CHARS = 100
+
+
+def load_alias_overlay(directory: Path = ALIAS_DIR) -> dict[str, list[str]]:
+    """Aliases by official item name from every ``*.yaml`` in ``directory``; raises ValidationFailed."""
+    overlay: dict[str, list[str]] = {}
+    problems: list[str] = []
+    for path in sorted(Path(directory).glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text("utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            problems.append(f"{path}: cannot read aliases: {exc}")
+            continue
+        if not isinstance(data, dict):
+            problems.append(f"{path}: expected a mapping of item name to a list of aliases")
+            continue
+        for name, aliases in data.items():
+            if not isinstance(name, str) or not isinstance(aliases, list) or not all(
+                    isinstance(a, str) and 0 < len(a.strip()) <= MAX_ALIAS_CHARS for a in aliases):
+                problems.append(f"{path}: {name!r}: expected a list of aliases of 1-{MAX_ALIAS_CHARS} characters")
+                continue
+            overlay.setdefault(name.strip(), []).extend(a.strip() for a in aliases)
+    if problems:
+        raise ValidationFailed(problems, f"{directory}: {len(problems)} problem(s) in the alias files")
+    return overlay
+
+
 def _string_list(value) -> list[str]:
     if isinstance(value, list):
         return [str(v).strip() for v in value if _text(v)]
@@ -145,7 +179,7 @@ def row_to_item(row: dict) -> dict:
     return normalise_item(doc)
 
 
-def load_export(path: Path) -> Bundle:
+def load_export(path: Path, alias_dir: Path | None = ALIAS_DIR) -> Bundle:
     """Read a whole export; every bad line is reported, and nothing is returned unless all are good."""
     path = Path(path)
     try:
@@ -156,6 +190,7 @@ def load_export(path: Path) -> Bundle:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationFailed([f"{path}: not UTF-8 text (byte {exc.start})"]) from exc
+    overlay = load_alias_overlay(alias_dir) if alias_dir is not None else {}
     bundle = Bundle(meta=META)
     departments: dict[str, dict] = {}
     problems: list[str] = []
@@ -174,6 +209,9 @@ def load_export(path: Path) -> Bundle:
         except ValueError as exc:
             problems.append(f"{label}: {exc}")
             continue
+        extra = overlay.get(item["name"], [])
+        known = {item["name"], item["parent_name"], *item["aliases"]}
+        item["aliases"] += [a for a in dict.fromkeys(extra) if a not in known]
         if item["code"] in seen:
             problems.append(f"{label}: TASK_CODE {item['code']!r} repeats line {seen[item['code']]}")
             continue

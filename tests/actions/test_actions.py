@@ -132,3 +132,23 @@ def test_out_of_scope_defers_to_a_confident_search(service):
     messages, events = run(act.ActionOutOfScope(), tracker("今天天气怎么样", "out_of_scope"))
     assert messages == [{"response": "utter_out_of_scope", **{k: v for k, v in messages[0].items() if k != "response"}}]
     assert events == []
+
+
+def test_socketio_conversations_get_a_guide_card_and_rest_gets_text(service):
+    aspect = {"entity": "aspect", "value": "材料", "start": 6, "end": 10}
+    message = {"text": "高校教资要带什么材料", "intent": {"name": "ask_guide", "confidence": 0.9}, "entities": [aspect]}
+    socket = Tracker("web-1", {"item_code": None, "misses": 0.0}, message,
+                     [{"event": "user", "text": message["text"], "input_channel": "socketio"}], False, None, {},
+                     "action_listen")
+    messages, _ = run(act.ActionAnswerGuide(), socket)
+    card = messages[0]["custom"]["data"]
+    assert card["type"] == "guide_card" and card["title"] == "高等学校教师资格认定" and card["sample"] is True
+    assert card["url"] == "http://portal.test/guides/T-001" and card["updated"] == "2026-10-01"
+    materials = card["sections"][0]
+    assert materials["heading"] == "申请材料" and materials["ordered"] is True
+    assert materials["items"][:2] == ["申请表（必要，纸质，1份）", "居民身份证（必要，纸质，验原件）"]
+    assert "材料" not in [b["title"] for b in card["buttons"]] and "【高等学校教师资格认定】" in card["text"]
+    # The same question over REST: plain text and buttons, no card.
+    messages, _ = run(act.ActionAnswerGuide(), tracker("高校教资要带什么材料", entities=[aspect]))
+    assert "custom" not in messages[0] or not messages[0]["custom"]
+    assert "1. 申请表（必要，纸质，1份）" in messages[0]["text"]

@@ -12,16 +12,13 @@ import urllib.request
 import uuid
 
 import pytest
+from sqlalchemy import select
 
-from approvals import demo
 from approvals.models import ApplicationStatus
-from guidebot import migrate
+from feedback.models import HandoffKind, HandoffRequest, Rating
 from guidebot.config import PROJECT_ROOT
 from guidebot.db import make_engine, unit_of_work
-from guidebot.stack import MODEL, RASA, rasa_stack, say
-from guides.catalogue import load_directory
-from guides.store import import_bundle
-from tests.conftest import CATALOGUE_DIR
+from guidebot.stack import MODEL, RASA, say
 
 RASA_ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
 DATA = ["nlu_data/train", "bot/rules.yml", "bot/stories.yml"]
@@ -49,30 +46,14 @@ def test_conversation_stories_pass(tmp_path):
     assert result.returncode == 0, detail
 
 
-STACK_KEY = "rest-test-secret"
+@pytest.fixture(scope="module")
+def stack_data(live_stack):
+    return live_stack.database_url, live_stack.examples
 
 
 @pytest.fixture(scope="module")
-def stack_data(tmp_path_factory):
-    """A database of its own: the catalogue and some demo applications."""
-    path = tmp_path_factory.mktemp("stackdb") / "guidebot.db"
-    engine = make_engine(f"sqlite:///{path}")
-    migrate.upgrade(engine)
-    with unit_of_work(engine) as session:
-        import_bundle(session, load_directory(CATALOGUE_DIR))
-    with unit_of_work(engine) as session:
-        demo.load(session, 300, STACK_KEY)
-        examples = demo.examples(session, 300, STACK_KEY)
-    engine.dispose()
-    return f"sqlite:///{path}", examples
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory, stack_data):
-    assert MODEL.exists(), "run `make model` first"
-    env = {"DATABASE_URL": stack_data[0], "GUIDEBOT_SECRET_KEY": STACK_KEY}
-    with rasa_stack(env=env, log_dir=tmp_path_factory.mktemp("stack")) as url:
-        yield url
+def stack(live_stack):
+    return live_stack.rasa_url
 
 
 def texts(messages):
@@ -155,3 +136,43 @@ def test_status_failure_paths_in_a_conversation(stack, stack_data):
     say(stack, sender, "查询办件进度")
     say(stack, sender, case.number)
     assert "验证失败次数过多" in texts(say(stack, sender, case.phone_tail))
+
+
+def _stored(stack_data, model, sender, read=lambda row: row):
+    engine = make_engine(stack_data[0])
+    try:
+        with unit_of_work(engine) as session:
+            return [read(row) for row in session.scalars(select(model).where(model.conversation_id == sender))]
+    finally:
+        engine.dispose()
+
+
+def test_rating_conversation_over_rest_stores_one_rating_with_the_items(stack, stack_data):
+    sender = uuid.uuid4().hex
+    assert "申请材料" in texts(say(stack, sender, "在南宁补办身份证要带什么材料"))
+    goodbye = say(stack, sender, "好的，再见")
+    assert any(b["payload"] == "/rate" for m in goodbye for b in m.get("buttons", []))
+    ask = say(stack, sender, "/rate")
+    assert [b["title"] for b in ask[-1]["buttons"]] == ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
+    assert "原因" in texts(say(stack, sender, '/rate{"rating": "不满意"}'))
+    assert "跳过" in texts(say(stack, sender, "答案不准确"))
+    reply = texts(say(stack, sender, "材料清单和窗口说的不一样"))
+    assert "核实整改" in reply
+    [rating] = _stored(stack_data, Rating, sender, lambda r: (r.level, r.reasons, r.comment, [i.name for i in r.items]))
+    assert rating == (2, ["答案不准确"], "材料清单和窗口说的不一样", ["居民身份证补领"])
+    assert "已经评价过" in texts(say(stack, sender, "我要评价"))
+    assert len(_stored(stack_data, Rating, sender)) == 1
+
+
+def test_handoff_outside_office_hours_takes_a_message_over_rest(stack, stack_data):
+    sender = uuid.uuid4().hex
+    reply = say(stack, sender, "转人工")
+    assert "不在人工客服服务时间" in texts(reply) and "12345" in texts(reply)
+    assert "写下" in texts(say(stack, sender, "/leave_message"))
+    assert "联系电话" in texts(say(stack, sender, "想问营业执照变更要多久"))
+    assert "格式不对" in texts(say(stack, sender, "12345"))
+    reply = texts(say(stack, sender, "13877123456"))
+    assert "留言已收到" in reply and "138****3456" in reply
+    [request] = _stored(stack_data, HandoffRequest, sender)
+    assert (request.kind, request.message, request.contact_phone) == (HandoffKind.MESSAGE, "想问营业执照变更要多久", "13877123456")
+    assert any(t["text"] == "转人工" for t in request.transcript)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from guidebot.db import unit_of_work
 from guidebot.errors import ValidationFailed
-from guides.importers.gdzwfw import load_export, row_to_item
+from guides.importers.gdzwfw import load_alias_overlay, load_export, row_to_item
 from guides.models import Department, Material, ServiceItem
 from guides.store import import_bundle
 from tests.conftest import GDZWFW_EXPORT
@@ -107,3 +107,35 @@ def test_whole_export_imports_completely_and_idempotently(engine, export_bundle)
     with unit_of_work(engine) as session:
         again = import_bundle(session, export_bundle)
     assert again.changed == 0 and again.unchanged["item"] == 2262
+
+
+def test_alias_overlay_is_merged_without_repeats(tmp_path):
+    aliases = tmp_path / "aliases"
+    aliases.mkdir()
+    (aliases / "a.yaml").write_text('"专职律师执业许可(退休人员申请执业)": [退休律师执业, 律师证, 退休律师执业]\n"别的事项": [别名]\n', "utf-8")
+    bundle = load_export(write_rows(tmp_path, [ROW]), alias_dir=aliases)
+    # The export's own aliases first, then ours, each once; the official name is never an alias.
+    assert bundle.items[0]["aliases"] == ["专职律师执业", "律师证", "律师执业许可", "退休律师执业"]
+    assert load_export(write_rows(tmp_path, [ROW]), alias_dir=None).items[0]["aliases"] == row_to_item(ROW)["aliases"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[1, 2]", "expected a mapping"),
+    ('"事项": 别名\n', "expected a list of aliases"),
+    ('"事项": [""]\n', "expected a list of aliases"),
+    ('"事项": [ok\n', "cannot read aliases"),
+])
+def test_malformed_alias_files_are_reported_and_nothing_is_loaded(tmp_path, text, message):
+    aliases = tmp_path / "aliases"
+    aliases.mkdir()
+    (aliases / "bad.yaml").write_text(text, "utf-8")
+    with pytest.raises(ValidationFailed) as info:
+        load_export(write_rows(tmp_path, [ROW]), alias_dir=aliases)
+    assert "bad.yaml" in info.value.problems[0] and message in info.value.problems[0]
+
+
+def test_the_alias_files_cover_every_export_item_and_nothing_else(export_bundle):
+    overlay = load_alias_overlay()
+    names = {item["name"] for item in export_bundle.items}
+    assert set(overlay) == names
+    assert all(3 <= len(aliases) for aliases in overlay.values())
