@@ -77,8 +77,9 @@ eval: model demo  ## Print search, NLU and end-to-end accuracy figures on the he
 	$(RASA_VENV)/bin/python eval/nlu_eval.py --model models/guidebot.tar.gz
 	$(BIN)/python eval/e2e_eval.py
 
-bench: $(VENV)/.stamp  ## Search latency/memory benchmark vs a BM25 baseline (not a test)
+bench: model demo browser  ## Search latency/memory vs a BM25 baseline; time to first reply in the browser (not tests)
 	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/widget_bench.py
 
 lock:  ## Re-resolve requirements/*.in into the lock files (needs the package registry)
 	scripts/lock.sh

@@ -156,7 +156,8 @@ class GuideService:
             lines.append("您是不是想问以下事项？")
         lines.append(f"也可以换个说法告诉我要办的事，或拨打{HOTLINE}政务服务便民热线咨询。")
         if misses >= MISSES_BEFORE_HUMAN:
-            lines.append(f"如需人工服务，请拨打{HOTLINE}（工作日8:00—20:00），接线员会为您解答。")
+            lines.append(f"需要的话，可以点“转人工”请工作人员帮您，或拨打{HOTLINE}政务服务便民热线。")
+            buttons.append({"title": "转人工", "payload": "/request_human"})
         return Answer("\n".join(lines), buttons, miss=True)
 
     def _region_name(self, code: str) -> str:

@@ -89,8 +89,10 @@ def test_miss_is_honest_and_the_second_offers_a_person(service):
     messages, events = run(act.ActionAnswerGuide(), tracker("我家猫不吃饭怎么办"))
     assert "没有找到" in messages[0]["text"] and "12345" in messages[0]["text"]
     assert slots(events) == {"misses": 1.0, "aspect": None}
+    assert "/request_human" not in [b["payload"] for b in messages[0].get("buttons") or []]
     messages, events = run(act.ActionAnswerGuide(), tracker("火星移民怎么申请", misses=1.0))
-    assert "人工服务" in messages[0]["text"] and slots(events) == {"misses": 2.0, "aspect": None}
+    assert "转人工" in messages[0]["text"] and slots(events) == {"misses": 2.0, "aspect": None}
+    assert {"title": "转人工", "payload": "/request_human"} in messages[0]["buttons"]
 
 
 def test_fallback_never_answers_a_guess_silently(service):
