@@ -1,7 +1,8 @@
-"""A tracker store that never keeps identity-check digits in clear.
+"""A tracker store that never keeps identity-check digits or contact numbers in clear.
 
 The last four phone digits reach Rasa as the citizen's own message, as an entity and as a slot
-value. Before the conversation is stored — after the turn's actions have used them — every one of
+value; so does the contact number left with a message for the hotline (which keeps it in its own
+table, where staff need it). Before the conversation is stored — after the turn's actions have used them — every one of
 those is replaced by a mask, so the tracker store, the /conversations API and anything reading
 trackers later only ever see "****".
 """
@@ -14,7 +15,7 @@ from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.events import SlotSet, UserUttered
 
 MASK = "****"
-SECRET_SLOTS = {"phone_tail"}  # slots whose values are never stored
+SECRET_SLOTS = {"phone_tail", "contact_phone"}  # slots whose values are never stored
 SECRET_ENTITIES = {"phone_tail"}
 
 
