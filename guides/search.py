@@ -58,6 +58,30 @@ def synonym_table() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((str(k), tuple(str(v) for v in vs)) for k, vs in data.items())
 
 
+@lru_cache(maxsize=1)
+def _synonyms_by_first_char() -> dict[str, list[tuple[str, int]]]:
+    """Colloquial phrases keyed by their first character, with the index of their table entry:
+    one pass over a question finds every phrase in it, instead of a substring test per phrase."""
+    index: dict[str, list[tuple[str, int]]] = {}
+    for position, (_, phrases) in enumerate(synonym_table()):
+        for phrase in phrases:
+            if phrase:
+                index.setdefault(phrase[0], []).append((phrase, position))
+    return index
+
+
+def synonym_officials(text: str) -> list[str]:
+    """The official words of every synonym entry with a phrase in ``text``, in table order."""
+    index = _synonyms_by_first_char()
+    hits: set[int] = set()
+    for start, char in enumerate(text):
+        for phrase, position in index.get(char, ()):
+            if position not in hits and text.startswith(phrase, start):
+                hits.add(position)
+    table = synonym_table()
+    return [table[position][0] for position in sorted(hits)]
+
+
 @dataclass(frozen=True)
 class Hit:
     code: str
@@ -309,7 +333,7 @@ class SearchIndex:
             boundaries.add(position)
         corrections = self._corrector.corrections(stripped, boundaries)
         literal = stripped + " " + " ".join(corrections)
-        officials = [official for official, phrases in synonym_table() if any(p in literal for p in phrases)]
+        officials = synonym_officials(literal)
         full = literal + " " + " ".join(officials)
         tokens = set(content_tokens(self._tokenizer, literal))
         expanded = (tokens | set(content_tokens(self._tokenizer, " ".join(officials)))) if officials else tokens
@@ -341,11 +365,6 @@ class SearchIndex:
             return list(prescore)
         return heapq.nlargest(MAX_CANDIDATES, prescore, key=prescore.__getitem__)
 
-    def _field_coverage(self, f: _Field, tokens: set[str], bigrams: set[str]) -> float:
-        word = self._idf_sum(f.parts & tokens) / f.parts_mass if f.parts else 0.0
-        bigram = BIGRAM_WEIGHT * self._bigram_idf_sum(f.bigrams & bigrams) / f.bigram_mass if f.bigrams else 0.0
-        return max(word, bigram)
-
     def _score(self, entry: _Entry, query: _Query, q_mass: float) -> float:
         best = official = 0.0
         expanded = query.expanded is not query.tokens
@@ -355,9 +374,17 @@ class SearchIndex:
                 if position == 0:
                     official = 1.0
                 break
-            coverage = self._field_coverage(f, query.tokens, query.bigrams)
+            if f.parts.isdisjoint(query.expanded) and f.bigrams.isdisjoint(query.bigrams):
+                continue  # nothing in common: coverage 0 (most alias fields, for most questions)
+            bigram = (BIGRAM_WEIGHT * self._bigram_idf_sum(f.bigrams & query.bigrams) / f.bigram_mass
+                      if f.bigrams else 0.0)
+            common = f.parts & query.tokens
+            word = self._idf_sum(common) / f.parts_mass if common else 0.0
+            coverage = max(word, bigram)
             if expanded:
-                coverage = max(coverage, EXPANSION_WEIGHT * self._field_coverage(f, query.expanded, query.bigrams))
+                common_x = f.parts & query.expanded
+                if len(common_x) > len(common):  # the expansion reaches this field (else it adds nothing)
+                    coverage = max(coverage, EXPANSION_WEIGHT * max(self._idf_sum(common_x) / f.parts_mass, bigram))
             if position == 0:
                 official = coverage
             best = max(best, coverage)
