@@ -48,7 +48,8 @@ def button(title: str, intent: str, **entities) -> dict:
     return {"title": title, "payload": f"/{intent}{json.dumps(entities, ensure_ascii=False)}"}
 
 
-def _limit_text(value: int | None, unit: str | None) -> str:
+def limit_text(value: int | None, unit: str | None) -> str:
+    """A time limit as citizens read it: 即办, 20个工作日, or 未公布."""
     if unit == "即办":
         return "即办（当场办结）"
     if value is None:
@@ -263,8 +264,8 @@ def _steps(item: ServiceItem) -> str:
 
 
 def _limits(item: ServiceItem) -> str:
-    return (f"法定办结时限：{_limit_text(item.statutory_limit, item.statutory_limit_unit)}\n"
-            f"承诺办结时限：{_limit_text(item.promised_limit, item.promised_limit_unit)}")
+    return (f"法定办结时限：{limit_text(item.statutory_limit, item.statutory_limit_unit)}\n"
+            f"承诺办结时限：{limit_text(item.promised_limit, item.promised_limit_unit)}")
 
 
 def _fees(item: ServiceItem) -> str:
@@ -307,8 +308,8 @@ def _visits(item: ServiceItem) -> str:
 
 def _overview(item: ServiceItem) -> str:
     lines = [f"事项类型：{item.item_type}；行使层级：{item.level}；实施主体：{item.department.name}"]
-    lines.append(f"办结时限：承诺{_limit_text(item.promised_limit, item.promised_limit_unit)}"
-                 f"（法定{_limit_text(item.statutory_limit, item.statutory_limit_unit)}）")
+    lines.append(f"办结时限：承诺{limit_text(item.promised_limit, item.promised_limit_unit)}"
+                 f"（法定{limit_text(item.statutory_limit, item.statutory_limit_unit)}）")
     lines.append("收费：" + ("收费" if item.fee_charged else "不收费" if item.fee_charged is False else "未公布"))
     lines.append(_visits(item))
     if item.online_available is not None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from guidebot.db import unit_of_work
-from guides.answers import _limit_text
+from guides.answers import limit_text
 from guides.models import Department, ItemAlias, PublicationState, Region, ServiceItem
 from portal import portal
 
@@ -84,8 +84,8 @@ def guide(code: str):
                      selectinload(ServiceItem.aliases)))
         if item is None:
             abort(404)
-        limits = {"statutory": _limit_text(item.statutory_limit, item.statutory_limit_unit),
-                  "promised": _limit_text(item.promised_limit, item.promised_limit_unit)}
+        limits = {"statutory": limit_text(item.statutory_limit, item.statutory_limit_unit),
+                  "promised": limit_text(item.promised_limit, item.promised_limit_unit)}
         return render_template("guide.html", item=item, limits=limits)
 
 
@@ -93,6 +93,3 @@ def guide(code: str):
 def yesno(value, yes="是", no="否", unknown="未公布"):
     return unknown if value is None else yes if value else no
 
-
-def count_published(session) -> int:
-    return session.scalar(select(func.count(ServiceItem.id)).where(ServiceItem.status == PublicationState.PUBLISHED))
