@@ -26,16 +26,21 @@ CARRY_ASPECT_INTENTS = ("choose_item", "inform", "affirm")
 
 
 @lru_cache(maxsize=1)
+def engine():
+    """One database engine (and connection pool) per action-server process, made on first use."""
+    return engine_from_settings(load_settings())
+
+
+@lru_cache(maxsize=1)
 def service() -> GuideService:
     """One service per action-server process, created on first use (no work at import)."""
-    settings = load_settings()
-    return GuideService(engine_from_settings(settings), settings.portal_url)
+    return GuideService(engine(), load_settings().portal_url)
 
 
 @lru_cache(maxsize=1)
 def status_service() -> StatusService:
     settings = load_settings()
-    return StatusService(engine_from_settings(settings), settings.secret_key, warning_days=settings.warning_days)
+    return StatusService(engine(), settings.secret_key, warning_days=settings.warning_days)
 
 
 def _entity(tracker: Tracker, name: str) -> str | None:

@@ -11,6 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.actions import engine as _engine  # one engine per action-server process
 from feedback.models import LOW_RATINGS, RATING_LEVELS, HandoffKind
 from feedback.service import (
     MAX_COMMENT_CHARS,
@@ -24,20 +25,15 @@ from feedback.service import (
     store_handoff,
     store_rating,
     transcript_from_events,
+    update_rating,
 )
 from guidebot.config import load_settings
-from guidebot.db import engine_from_settings
 
 HOTLINE_HOURS = "12345政务服务便民热线"
 SKIP = ("跳过", "不用了", "没有", "无", "略")
 # Longest first, so 非常不满意 is not read as 不满意 and 不满意 not as 满意.
 _LEVELS_BY_LENGTH = sorted(RATING_LEVELS, key=len, reverse=True)
 LOW_NAMES = tuple(name for name, value in RATING_LEVELS.items() if value in LOW_RATINGS)
-
-
-@lru_cache(maxsize=1)
-def _engine():
-    return engine_from_settings(load_settings())
 
 
 @lru_cache(maxsize=1)
@@ -90,28 +86,15 @@ class ValidateRatingForm(FormValidationAction):
             dispatcher.utter_message(text="请选择或写下不满意的原因。")
             return {"rating_reason": None}
         reasons = [r for r in re.split(r"[，,、；;\s]+", text) if r][:5]
-        _update_rating(tracker, reasons=reasons)
+        update_rating(_engine(), tracker.sender_id, reasons=reasons)
         return {"rating_reason": "、".join(reasons)}
 
     def validate_rating_comment(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> dict[str, Any]:
         text = clean_text(str(value or ""), MAX_COMMENT_CHARS)
         comment = None if not text or text in SKIP else text
-        _update_rating(tracker, comment=comment)
+        update_rating(_engine(), tracker.sender_id, comment=comment, clear_comment=True)
         return {"rating_comment": comment or "（无）"}
-
-
-def _update_rating(tracker: Tracker, **changes) -> None:
-    from sqlalchemy import select
-
-    from feedback.models import Rating
-    from guidebot.db import unit_of_work
-
-    with unit_of_work(_engine()) as session:
-        rating = session.scalar(select(Rating).where(Rating.conversation_id == tracker.sender_id))
-        if rating is not None:
-            for key, value in changes.items():
-                setattr(rating, key, value)
 
 
 class ActionRatingDone(Action):

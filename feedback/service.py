@@ -123,6 +123,10 @@ def items_from_events(events: list[dict]) -> list[str]:
     return codes
 
 
+def _clean_reasons(reasons) -> list[str]:
+    return [r for r in (clean_text(r, 50) for r in reasons) if r]
+
+
 class AlreadyRated(Exception):
     """The conversation has its one rating already."""
 
@@ -141,12 +145,26 @@ def store_rating(engine: Engine, conversation_id: str, level_name: str, *, reaso
         with unit_of_work(engine) as session:
             items = list(session.scalars(select(ServiceItem).where(ServiceItem.code.in_(list(item_codes))))) if item_codes else []
             rating = Rating(conversation_id=conversation_id[:100], level=RATING_LEVELS[level_name],
-                            reasons=[clean_text(r, 50) for r in reasons if clean_text(r, 50)],
+                            reasons=_clean_reasons(reasons),
                             comment=clean_text(comment) or None, channel=channel, items=items)
             session.add(rating)
         return rating
     except IntegrityError as exc:
         raise AlreadyRated(conversation_id) from exc
+
+
+def update_rating(engine: Engine, conversation_id: str, *, reasons: list[str] | None = None,
+                  comment: str | None = None, clear_comment: bool = False) -> bool:
+    """Add reasons and/or a comment to the conversation's rating; False when it has none."""
+    with unit_of_work(engine) as session:
+        rating = session.scalar(select(Rating).where(Rating.conversation_id == conversation_id[:100]))
+        if rating is None:
+            return False
+        if reasons is not None:
+            rating.reasons = _clean_reasons(reasons)
+        if comment is not None or clear_comment:
+            rating.comment = clean_text(comment) or None
+        return True
 
 
 def _reference(now: dt.datetime) -> str:

@@ -46,6 +46,17 @@ def _wait_for(url: str, process: subprocess.Popen, timeout: float, log: Path) ->
     raise ConfigurationError(f"{url} did not answer within {timeout:.0f}s; log:\n{log.read_text()[-3000:]}")
 
 
+def _stop(processes: list[subprocess.Popen]) -> None:
+    """Ask every process to stop, then kill whichever has not within 20 s."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 @contextmanager
 def rasa_stack(model: Path = MODEL, env: dict | None = None, rasa_port: int | None = None,
                action_port: int | None = None, log_dir: Path | None = None) -> Iterator[str]:
@@ -75,13 +86,7 @@ def rasa_stack(model: Path = MODEL, env: dict | None = None, rasa_port: int | No
         _wait_for(f"http://127.0.0.1:{rasa_port}/status", rasa, 180, rasa_log)
         yield f"http://127.0.0.1:{rasa_port}"
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        _stop(processes)
 
 
 @contextmanager
@@ -96,11 +101,7 @@ def portal_server(env: dict | None = None, port: int | None = None, log_dir: Pat
         _wait_for(f"http://127.0.0.1:{port}/api/hot-questions", process, 60, log)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        _stop([process])
 
 
 def say(base_url: str, sender: str, text: str, timeout: float = 30) -> list[dict]:

@@ -178,18 +178,23 @@ class GuideService:
             )
             if item is None:
                 return Answer(f"抱歉，没有找到这个事项（可能已下线）。请重新描述您要办的事，或拨打{HOTLINE}咨询。", miss=True)
-            text = format_item(item, aspect, self._portal_url)
+            body = aspect_body(item, aspect)
+            text = format_item(item, body, self._portal_url)
             buttons = [button(a, "ask_guide", aspect=a) for a in BUTTON_ASPECTS if a != aspect]
-            card = guide_card(item, aspect, self._portal_url, buttons)
+            card = guide_card(item, aspect, body, self._portal_url, buttons)
             return Answer(text, buttons, item_code=item.code, region=item.region.code, aspect=aspect, resolved=True,
                           card=card)
 
 
-def format_item(item: ServiceItem, aspect: str | None, portal_url: str) -> str:
-    """The asked aspect of ``item`` as reading text: a header, the body, the source line and link."""
+def aspect_body(item: ServiceItem, aspect: str | None) -> str:
+    """The asked aspect of ``item`` as lines of text (the overview when no aspect was asked)."""
+    return _BODIES.get(aspect, _overview)(item)
+
+
+def format_item(item: ServiceItem, body: str, portal_url: str) -> str:
+    """An aspect ``body`` of ``item`` as reading text: a header, the body, the source line and link."""
     sample = "（示例数据）" if item.source.is_sample else ""
     header = f"【{item.name}】{item.department.name}{sample}"
-    body = _BODIES.get(aspect, _overview)(item)
     updated = item.updated_at.date().isoformat() if item.updated_at else "未知"
     footer = f"更新日期：{updated}。完整办事指南：{portal_url}/guides/{item.code}"
     return f"{header}\n\n{body}\n\n{footer}"
@@ -199,9 +204,9 @@ _NUMBERED = re.compile(r"^(\d+)\.\s*")
 _LABELLED_LIST = re.compile(r"^([^：]{2,10})：(1\.\s*.*)$")
 
 
-def guide_card(item: ServiceItem, aspect: str | None, portal_url: str, buttons: list[dict]) -> dict:
-    """The answer as a guide card for the chat widget: sections of plain strings, never markup."""
-    body = _BODIES.get(aspect, _overview)(item)
+def guide_card(item: ServiceItem, aspect: str | None, body: str, portal_url: str, buttons: list[dict]) -> dict:
+    """The answer (``body``, from :func:`aspect_body`) as a guide card for the chat widget: sections
+    of plain strings, never markup."""
     sections: list[dict] = []
     lines = []
     for line in body.split("\n"):

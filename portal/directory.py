@@ -33,7 +33,8 @@ def directory():
     except ValueError:
         page = 1
     with unit_of_work(portal().engine) as session:
-        query = (select(ServiceItem).join(Department, ServiceItem.department_id == Department.id)
+        # Ids (and topics) of every match first; only the page's items are loaded in full.
+        query = (select(ServiceItem.id, ServiceItem.topics).join(Department, ServiceItem.department_id == Department.id)
                  .join(Region, ServiceItem.region_id == Region.id)
                  .where(ServiceItem.status == PublicationState.PUBLISHED))
         if department:
@@ -45,14 +46,18 @@ def directory():
         if text:
             alias_match = select(ItemAlias.item_id).where(ItemAlias.alias.contains(text, autoescape=True))
             query = query.where(or_(ServiceItem.name.contains(text, autoescape=True), ServiceItem.id.in_(alias_match)))
-        items = session.scalars(query.options(selectinload(ServiceItem.department), selectinload(ServiceItem.region))
-                                .order_by(Region.level, Region.code, Department.name, ServiceItem.name)).all()
-        if topic:  # topics are a JSON list: filtered here, the same way on SQLite and PostgreSQL
-            items = [i for i in items if topic in (i.topics or [])]
-        total = len(items)
+        matches = session.execute(query.order_by(Region.level, Region.code, Department.name, ServiceItem.name)).all()
+        # Topics are a JSON list: filtered here, the same way on SQLite and PostgreSQL.
+        ids = [item_id for item_id, topics in matches if not topic or topic in (topics or [])]
+        total = len(ids)
+        page_ids = ids[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+        loaded = {i.id: i for i in session.scalars(
+            select(ServiceItem).where(ServiceItem.id.in_(page_ids))
+            .options(selectinload(ServiceItem.department), selectinload(ServiceItem.region),
+                     selectinload(ServiceItem.source)))} if page_ids else {}
         rows = [{"code": i.code, "name": i.name, "department": i.department.name, "region": i.region.name,
                  "level": i.level, "online": i.online_available, "visits": i.visits, "sample": i.is_sample}
-                for i in items[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]]
+                for i in (loaded[item_id] for item_id in page_ids)]
         departments = session.execute(
             select(Department.code, Department.name, Region.name).join(Region, Department.region_id == Region.id)
             .where(Department.id.in_(select(ServiceItem.department_id).where(ServiceItem.status == PublicationState.PUBLISHED)))
@@ -61,8 +66,7 @@ def directory():
             select(Region.code, Region.name, Region.level)
             .where(Region.id.in_(select(ServiceItem.region_id).where(ServiceItem.status == PublicationState.PUBLISHED)))
             .order_by(Region.level, Region.code)).all()
-        topics = sorted({t for ts in session.scalars(select(ServiceItem.topics).where(
-            ServiceItem.status == PublicationState.PUBLISHED)) for t in (ts or [])})
+        topics = sorted(name for name, _ in topic_counts(session))
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     filters = {"department": department, "level": level, "topic": topic, "region": region, "q": text}
     page_url = lambda n: url_for("directory.directory", page=n, **{k: v for k, v in filters.items() if v})  # noqa: E731
@@ -93,3 +97,12 @@ def guide(code: str):
 def yesno(value, yes="是", no="否", unknown="未公布"):
     return unknown if value is None else yes if value else no
 
+
+
+def topic_counts(session) -> list[tuple[str, int]]:
+    """Topics of the published items with how many items each has, most items first."""
+    counts: dict[str, int] = {}
+    for topics in session.scalars(select(ServiceItem.topics).where(ServiceItem.status == PublicationState.PUBLISHED)):
+        for topic in topics or []:
+            counts[topic] = counts.get(topic, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))

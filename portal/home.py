@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from guidebot.db import unit_of_work
 from guides.models import Department, PublicationState, ServiceItem
 from portal import portal
+from portal.directory import topic_counts
 from portal.hot import hot_questions
 
 bp = Blueprint("home", __name__)
@@ -23,17 +24,9 @@ def index():
             .join(ServiceItem, ServiceItem.department_id == Department.id).where(published)
             .group_by(Department.code, Department.name).order_by(func.count(ServiceItem.id).desc()).limit(12)
         ).all()
-        topics = _topic_counts(session)[:12]
+        topics = topic_counts(session)[:12]
     return render_template("home.html", item_count=item_count, departments=rows, topics=topics,
                            hot=hot_questions()[:6])
-
-
-def _topic_counts(session) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for topics in session.scalars(select(ServiceItem.topics).where(ServiceItem.status == PublicationState.PUBLISHED)):
-        for topic in topics or []:
-            counts[topic] = counts.get(topic, 0) + 1
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 @bp.get("/zwgk")

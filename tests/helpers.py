@@ -58,3 +58,18 @@ def default_items() -> dict[str, str]:
         "items/passport-lz.yaml": item_yaml("P-LZ-001", "普通护照签发", department="lz-gaj", region="450200000000",
                                             level="市级", aliases=["办护照", "护照"]),
     }
+
+
+def stored_rows(database_url: str, model, read=lambda row: row, **filters) -> list:
+    """Rows of ``model`` in the database a running stack writes to, passed through ``read``
+    while the session is open (so relationships can be followed)."""
+    from sqlalchemy import select
+
+    from guidebot.db import make_engine, unit_of_work
+
+    engine = make_engine(database_url)
+    try:
+        with unit_of_work(engine) as session:
+            return [read(row) for row in session.scalars(select(model).filter_by(**filters))]
+    finally:
+        engine.dispose()

@@ -12,13 +12,12 @@ import urllib.request
 import uuid
 
 import pytest
-from sqlalchemy import select
 
 from approvals.models import ApplicationStatus
 from feedback.models import HandoffKind, HandoffRequest, Rating
 from guidebot.config import PROJECT_ROOT
-from guidebot.db import make_engine, unit_of_work
 from guidebot.stack import MODEL, RASA, say
+from tests.helpers import stored_rows
 
 RASA_ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
 DATA = ["nlu_data/train", "bot/rules.yml", "bot/stories.yml"]
@@ -138,15 +137,6 @@ def test_status_failure_paths_in_a_conversation(stack, stack_data):
     assert "验证失败次数过多" in texts(say(stack, sender, case.phone_tail))
 
 
-def _stored(stack_data, model, sender, read=lambda row: row):
-    engine = make_engine(stack_data[0])
-    try:
-        with unit_of_work(engine) as session:
-            return [read(row) for row in session.scalars(select(model).where(model.conversation_id == sender))]
-    finally:
-        engine.dispose()
-
-
 def test_rating_conversation_over_rest_stores_one_rating_with_the_items(stack, stack_data):
     sender = uuid.uuid4().hex
     assert "申请材料" in texts(say(stack, sender, "在南宁补办身份证要带什么材料"))
@@ -158,10 +148,11 @@ def test_rating_conversation_over_rest_stores_one_rating_with_the_items(stack, s
     assert "跳过" in texts(say(stack, sender, "答案不准确"))
     reply = texts(say(stack, sender, "材料清单和窗口说的不一样"))
     assert "核实整改" in reply
-    [rating] = _stored(stack_data, Rating, sender, lambda r: (r.level, r.reasons, r.comment, [i.name for i in r.items]))
+    [rating] = stored_rows(stack_data[0], Rating, lambda r: (r.level, r.reasons, r.comment, [i.name for i in r.items]),
+                           conversation_id=sender)
     assert rating == (2, ["答案不准确"], "材料清单和窗口说的不一样", ["居民身份证补领"])
     assert "已经评价过" in texts(say(stack, sender, "我要评价"))
-    assert len(_stored(stack_data, Rating, sender)) == 1
+    assert len(stored_rows(stack_data[0], Rating, conversation_id=sender)) == 1
 
 
 def test_handoff_outside_office_hours_takes_a_message_over_rest(stack, stack_data):
@@ -173,7 +164,7 @@ def test_handoff_outside_office_hours_takes_a_message_over_rest(stack, stack_dat
     assert "格式不对" in texts(say(stack, sender, "12345"))
     reply = texts(say(stack, sender, "13877123456"))
     assert "留言已收到" in reply and "138****3456" in reply
-    [request] = _stored(stack_data, HandoffRequest, sender)
+    [request] = stored_rows(stack_data[0], HandoffRequest, conversation_id=sender)
     assert (request.kind, request.message, request.contact_phone) == (HandoffKind.MESSAGE, "想问营业执照变更要多久", "13877123456")
     assert any(t["text"] == "转人工" for t in request.transcript)
     # The conversation Rasa keeps holds the number only masked (the hotline has it in its table).

@@ -10,11 +10,10 @@ import time
 import uuid
 
 import pytest
-from sqlalchemy import select
 
 from feedback.models import HandoffKind, HandoffRequest, Rating
 from guidebot.config import PROJECT_ROOT
-from guidebot.db import make_engine, unit_of_work
+from tests.helpers import stored_rows
 
 pytestmark = pytest.mark.slow
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -67,15 +66,6 @@ def ask(page, text):
     expect(page.get_by_role("button", name="发送")).to_have_attribute("aria-disabled", "false", timeout=REPLY)
     box.fill(text)
     box.press("Enter")
-
-
-def stored(live_stack, model, read):
-    engine = make_engine(live_stack.database_url)
-    try:
-        with unit_of_work(engine) as session:
-            return [read(row) for row in session.scalars(select(model))]
-    finally:
-        engine.dispose()
 
 
 def test_guide_question_card_quick_reply_and_history_after_reload(page, live_stack):
@@ -185,7 +175,7 @@ def test_rating_from_the_header_is_stored_once(page, live_stack):
     expect(dialog.locator(".gbw-msg-bot").last).to_contain_text("感谢您的评价", timeout=REPLY)
     shot(page, "06-rating")
     session = page.evaluate("Object.keys(localStorage).filter(k => k.endsWith(':session')).map(k => localStorage[k])[0]")
-    rows = stored(live_stack, Rating, lambda r: (r.conversation_id, r.level, r.channel))
+    rows = stored_rows(live_stack.database_url, Rating, lambda r: (r.conversation_id, r.level, r.channel))
     assert (session, 5, "socketio") in rows
 
 
@@ -202,7 +192,7 @@ def test_handoff_outside_office_hours_leaves_a_message(page, live_stack):
     expect(dialog.locator(".gbw-msg-bot").last).to_contain_text("留言已收到", timeout=REPLY)
     expect(dialog.locator(".gbw-msg-bot").last).to_contain_text("138****3456")
     shot(page, "07-handoff-message")
-    rows = stored(live_stack, HandoffRequest, lambda r: (r.kind, r.message, r.contact_phone))
+    rows = stored_rows(live_stack.database_url, HandoffRequest, lambda r: (r.kind, r.message, r.contact_phone))
     assert (HandoffKind.MESSAGE, note, "13877123456") in rows
 
 
