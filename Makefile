@@ -12,6 +12,9 @@ GDZWFW_EXPORT ?= $(SHARED)/datasets/gdzwfw-items/items.jsonl
 PYTEST_ARGS ?=
 
 export RASA_TELEMETRY_ENABLED := false
+# With DIET's random_seed this makes training reproducible: the same data gives the same model
+# (TensorFlow's parallel reductions otherwise vary run to run on CPU; measured here at no cost in time).
+export TF_DETERMINISTIC_OPS := 1
 export PYTHON
 
 .PHONY: help setup run shell test eval bench db catalogue demo model widget browser lock clean

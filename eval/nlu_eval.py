@@ -31,6 +31,8 @@ def main() -> int:
     parser.add_argument("--model", default="models/guidebot.tar.gz")
     parser.add_argument("--test", default="nlu_data/test/nlu_test.yml")
     parser.add_argument("--errors", type=int, default=20, help="misclassified examples to print")
+    parser.add_argument("--entity-errors", default="", metavar="ENTITY[,ENTITY]",
+                        help="also print the messages whose exact spans differ for these entities")
     args = parser.parse_args()
 
     import logging
@@ -67,15 +69,17 @@ def main() -> int:
     accuracy = sum(g == p for g, p in zip(gold_intents, pred_intents)) / len(examples)
     macro = sum(v[2] for v in per_intent.values()) / len(per_intent)
 
-    counts = defaultdict(lambda: [0, 0, 0])  # entity -> tp, fp, fn (exact span; aspect also by value)
+    # entity -> tp, fp, fn on exact spans (entity type, start, end); "aspect+value" also needs the value.
+    counts = defaultdict(lambda: [0, 0, 0])
     for ex, (pred, _) in zip(examples, parsed):
-        def key(e):
-            base = (e["entity"], e["start"], e["end"])
-            return base + ((str(e.get("value")),) if e["entity"] == "aspect" else ())
-        gold = {key(e) for e in ex.get("entities") or []}
-        got = {key(e) for e in pred.get("entities") or [] if e.get("extractor") != "RegexEntityExtractor"}
-        for k in gold | got:
-            counts[k[0]][0 if (k in gold and k in got) else 1 if k in got else 2] += 1
+        gold_entities = ex.get("entities") or []
+        got_entities = [e for e in pred.get("entities") or [] if e.get("extractor") != "RegexEntityExtractor"]
+        for name, key in (("", lambda e: (e["entity"], e["start"], e["end"])),
+                          ("+value", lambda e: (e["entity"], e["start"], e["end"], str(e.get("value"))))):
+            gold = {key(e) for e in gold_entities if not name or e["entity"] == "aspect"}
+            got = {key(e) for e in got_entities if not name or e["entity"] == "aspect"}
+            for k in gold | got:
+                counts[k[0] + name][0 if (k in gold and k in got) else 1 if k in got else 2] += 1
 
     # What the bot acts on: the set of aspect values per message, wherever the span was drawn.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -99,11 +103,11 @@ def main() -> int:
     print(f"{'intent':<26} {'P':>5} {'R':>5} {'F1':>5} {'n':>4}")
     for label, (p, r, f, n) in sorted(per_intent.items(), key=lambda kv: kv[1][2]):
         print(f"{label:<26} {p:>5.2f} {r:>5.2f} {f:>5.2f} {n:>4}")
-    print(f"\nentity F1 on exact spans{' (aspect: span and value)'}:")
+    print("\nentity F1 on exact spans (type, start and end must all match; aspect+value: the value too):")
     print(f"{'entity':<20} {'P':>5} {'R':>5} {'F1':>5} {'gold':>5}")
     for entity, (tp, fp, fn) in sorted(counts.items()):
         p, r, f = f1(tp, fp, fn)
-        print(f"{entity:<20} {p:>5.2f} {r:>5.2f} {f:>5.2f} {tp + fn:>5}")
+        print(f"{entity:<20} {p:>5.3f} {r:>5.3f} {f:>5.3f} {tp + fn:>5}")
     for label, tally in (("model's aspect entities, canonicalised", model_counts),
                           ("the bot's one aspect (pick_aspect)", bot_counts)):
         p, r, f = f1(*tally)
@@ -118,6 +122,16 @@ def main() -> int:
         if pred["intent"]["name"] != ex.get("intent") and shown < args.errors:
             shown += 1
             print(f"  [{ex.get('intent')} -> {pred['intent']['name']} {pred['intent']['confidence']:.2f}] {ex.get('text')}")
+    for entity in filter(None, args.entity_errors.split(",")):
+        print(f"\nexact-span differences for {entity!r} (gold | predicted):")
+        for ex, (pred, _) in zip(examples, parsed):
+            text = ex.get("text")
+            gold = sorted(f"{text[e['start']:e['end']]}={e.get('value')}" for e in ex.get("entities") or []
+                          if e["entity"] == entity)
+            got = sorted(f"{text[e['start']:e['end']]}={e.get('value')}" for e in pred.get("entities") or []
+                         if e["entity"] == entity and e.get("extractor") != "RegexEntityExtractor")
+            if gold != got:
+                print(f"  {text}  |  {', '.join(gold) or '-'}  |  {', '.join(got) or '-'}")
     return 0
 
 

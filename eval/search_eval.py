@@ -22,7 +22,7 @@ GUIDEBOT = Path(sys.executable).parent / "guidebot"
 SHARED = Path(os.environ.get("GUIDEBOT_SHARED_DIR", ROOT.parent / "shared"))
 SETS = {
     "guangxi": {"source": ROOT / "guides" / "catalogue", "questions": sorted((ROOT / "eval/search/guangxi").glob("*.jsonl"))},
-    "gdzwfw": {"source": SHARED / "datasets/gdzwfw-items/items.jsonl", "questions": [ROOT / "eval/search/gdzwfw/questions.jsonl"]},
+    "gdzwfw": {"source": SHARED / "datasets/gdzwfw-items/items.jsonl", "questions": sorted((ROOT / "eval/search/gdzwfw").glob("*.jsonl"))},
 }
 OUT_OF_SCOPE = ROOT / "eval/search/out_of_scope.jsonl"
 

@@ -1,7 +1,7 @@
 """The aspects of a guide a question can ask about, and how to recognise them.
 
-Standard library and PyYAML only: the NLU evaluation imports this in the Rasa environment too,
-so the model's aspect spans are judged the way the bot reads them.
+Standard library, PyYAML and zhconv only: the Rasa server imports this too (rasa_ext's
+AspectCanonicaliser), so the model's aspect values are the ones the actions read.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
+import zhconv
 
 ASPECTS = ("材料", "流程", "时限", "费用", "地点", "办理时间", "电话", "条件", "网办", "依据", "到场次数")
 
@@ -23,7 +24,8 @@ def aspect_keywords() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").lower()
+    # Traditional is read as Simplified (幾點 is 几点), as the search reads it.
+    return zhconv.convert(unicodedata.normalize("NFKC", text or "").lower(), "zh-cn")
 
 
 def detect_aspect(text: str | None) -> str | None:
@@ -41,6 +43,26 @@ def canonical_aspect(value: str | None, text: str | None = None) -> str | None:
     if value in ASPECTS:
         return value
     return detect_aspect(value) or detect_aspect(text)
+
+
+def canonical_aspect_entities(entities: list[dict]) -> list[dict]:
+    """NLU entities with each ``aspect`` value made canonical; a span with no aspect reading of
+    its own ("…的事", "是什么", "申请") is dropped, as the actions ignore it too.
+
+    The message's words are deliberately not a fallback here: a span that names no aspect is a
+    tagging error, whatever the rest of the message asks (chosen by cross-validation on the
+    training data; the actions still read the message when no aspect entity is left)."""
+    kept = []
+    for entity in entities:
+        if entity.get("entity") == "aspect":
+            value = canonical_aspect(str(entity.get("value") or ""))
+            if value is None:
+                continue
+            if value != entity.get("value"):
+                entity = {**entity, "value": value,
+                          "processors": [*(entity.get("processors") or []), "AspectCanonicaliser"]}
+        kept.append(entity)
+    return kept
 
 
 WEAK_ASPECT = "流程"  # "手续/怎么弄" often just means "how do I get this done"

@@ -46,6 +46,8 @@ DEPARTMENT_FIELD_WEIGHT = 0.5  # a department mention alone names no item
 OTHER_REGION_FACTOR = 0.55  # an item in a region the question did not ask about
 DEPARTMENT_BOOST = 1.08
 MIN_QUOTED_CHARS = 3  # a 2-character alias inside a question is too often a coincidence
+GROUP_FACTOR = 0.9  # an item for a group of applicants the question does not mention
+LOOKUP_FACTOR = 0.9  # a look-up item when the question asks to get something done
 MAX_CANDIDATES = 100  # full scoring only for the best pre-scored candidates
 COMMON_FRACTION = 0.1  # terms in more items than this only score, they do not nominate candidates
 
@@ -65,9 +67,18 @@ def _synonyms_by_first_char() -> dict[str, list[tuple[str, int]]]:
     index: dict[str, list[tuple[str, int]]] = {}
     for position, (_, phrases) in enumerate(synonym_table()):
         for phrase in phrases:
-            if phrase:
+            if phrase and "+" not in phrase:
                 index.setdefault(phrase[0], []).append((phrase, position))
     return index
+
+
+@lru_cache(maxsize=1)
+def _synonym_conjunctions() -> tuple[tuple[tuple[str, ...], int], ...]:
+    """Phrases written ``拖拉机+补贴``: every piece must be in the question, in any order and
+    with anything between ("想买台拖拉机，听说政府有补贴"; "把证扯了" for ``证+扯``)."""
+    return tuple((tuple(p for p in phrase.split("+") if p), position)
+                 for position, (_, phrases) in enumerate(synonym_table())
+                 for phrase in phrases if "+" in phrase and phrase.strip("+"))
 
 
 def synonym_officials(text: str) -> list[str]:
@@ -78,8 +89,48 @@ def synonym_officials(text: str) -> list[str]:
         for phrase, position in index.get(char, ()):
             if position not in hits and text.startswith(phrase, start):
                 hits.add(position)
+    for pieces, position in _synonym_conjunctions():
+        if position not in hits and all(piece in text for piece in pieces):
+            hits.add(position)
     table = synonym_table()
     return [table[position][0] for position in sorted(hits)]
+
+
+@dataclass(frozen=True)
+class RankingCues:
+    """Who an item serves and whether it only looks something up (guides/data/ranking_cues.yaml)."""
+
+    groups: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # (group, in_name, in_question)
+    mainland_names: tuple[str, ...]
+    lookup_names: tuple[str, ...]
+    lookup_questions: tuple[str, ...]
+
+    def item_groups(self, name: str) -> frozenset[str]:
+        return frozenset(g for g, in_name, _ in self.groups if any(m in name for m in in_name))
+
+    def is_mainland(self, name: str) -> bool:
+        return any(m in name for m in self.mainland_names)
+
+    def question_groups(self, text: str) -> frozenset[str]:
+        return frozenset(g for g, _, in_question in self.groups if any(m in text for m in in_question))
+
+    def is_lookup(self, name: str) -> bool:
+        return any(m in name for m in self.lookup_names)
+
+    def asks_lookup(self, text: str) -> bool:
+        return any(m in text for m in self.lookup_questions)
+
+
+@lru_cache(maxsize=1)
+def ranking_cues() -> RankingCues:
+    """The ranking cues from guides/data/ranking_cues.yaml."""
+    data = yaml.safe_load(resources.files("guides").joinpath("data", "ranking_cues.yaml").read_text("utf-8")) or {}
+    groups = tuple((str(g), tuple(map(str, v.get("in_name") or ())), tuple(map(str, v.get("in_question") or ())))
+                   for g, v in (data.get("applicant_groups") or {}).items())
+    lookups = data.get("lookups") or {}
+    mainland = tuple(map(str, (data.get("mainland") or {}).get("in_name") or ()))
+    return RankingCues(groups, mainland, tuple(map(str, lookups.get("in_name") or ())),
+                       tuple(map(str, lookups.get("in_question") or ())))
 
 
 @dataclass(frozen=True)
@@ -152,6 +203,9 @@ class _Entry:
     all_tokens: frozenset[str]
     all_bigrams: frozenset[str]
     dept_mass: float = 0.0
+    groups: frozenset[str] = frozenset()  # applicant groups its official name names
+    mainland: bool = False  # it names mainland residents: the general case
+    lookup: bool = False  # it only looks something up
 
 
 @dataclass
@@ -163,6 +217,8 @@ class _Query:
     regions: list[str]
     departments: list[str]
     department_names: list[str] = field(default_factory=list)  # every department mention, generic ones too
+    groups: frozenset[str] = frozenset()  # applicant groups the question mentions
+    lookup: bool = False  # it asks to look something up or check it
 
 
 def index_records(session: Session) -> dict:
@@ -252,6 +308,7 @@ class SearchIndex:
             return _Field(norm, tokens, frozenset(han_bigrams(norm)), _finest(tokens))
 
         entries = []
+        cues = ranking_cues()
         vocabulary = set(words)
         for item in items:
             fields = [field_of(item["name"])] + [field_of(a) for a in item.get("aliases") or []]
@@ -264,8 +321,11 @@ class SearchIndex:
             all_tokens = frozenset().union(dept_tokens, *(f.tokens for f in fields))
             all_bigrams = frozenset().union(*(f.bigrams for f in fields)) if fields else frozenset()
             vocabulary |= {t for f in fields for t in f.tokens if len(t) >= 2}
+            name = normalise(item["name"], limit=None)
             entries.append(_Entry(item["code"], item["name"], item["department"], item.get("department_code", ""),
-                                  item["region_code"], fields, dept_tokens, all_tokens, all_bigrams))
+                                  item["region_code"], fields, dept_tokens, all_tokens, all_bigrams,
+                                  groups=cues.item_groups(name), mainland=cues.is_mainland(name),
+                                  lookup=cues.is_lookup(name)))
         vocabulary |= {k for k, _ in synonym_table() for k in k.split()}
         recognizer = MentionRecognizer(list(regions), list(departments)) if (regions or departments) else None
         return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary)),
@@ -339,7 +399,9 @@ class SearchIndex:
         expanded = (tokens | set(content_tokens(self._tokenizer, " ".join(officials)))) if officials else tokens
         bigrams = set(han_bigrams(stripped)) | {b for w in corrections for b in han_bigrams(w)}
         department_names = [m.text for m in mentions if m.label == "DEPT"]
-        return _Query(full, tokens, expanded, bigrams, regions, departments, department_names)
+        cues = ranking_cues()
+        return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
+                      groups=cues.question_groups(text), lookup=cues.asks_lookup(text))
 
     def _idf_sum(self, tokens) -> float:
         return sum(self._idf.get(t, self._default_idf) for t in tokens)
@@ -395,6 +457,10 @@ class SearchIndex:
         q_cov = self._query_idf(entry.all_tokens & query.expanded) / q_mass if q_mass else best
         score = NAME_WEIGHT * best + QUERY_WEIGHT * min(1.0, q_cov) + OFFICIAL_NAME_WEIGHT * official
         score *= self._affinity(entry.region_code, query.regions)
+        if (entry.groups and entry.groups.isdisjoint(query.groups)) or (entry.mainland and query.groups):
+            score *= GROUP_FACTOR
+        if entry.lookup and not query.lookup:
+            score *= LOOKUP_FACTOR
         if entry.department_code in query.departments:
             score = min(1.0, score * DEPARTMENT_BOOST)
         return round(score, 4)

@@ -69,6 +69,20 @@ def test_guide_conversation_over_rest(stack):
     assert "不在我的服务范围" in texts(reply)
 
 
+def test_parsed_aspects_carry_the_canonical_value(stack):
+    """The AspectCanonicaliser in the pipeline: Traditional or unseen spans get the actions' aspect."""
+    from guides.aspects import ASPECTS
+
+    found = []
+    for text in ("護照窗口幾點開門", "辦居住證要帶什麼", "补办社保卡要多长时间", "营业执照办理的收费标准"):
+        request = urllib.request.Request(f"{stack}/model/parse", data=json.dumps({"text": text}).encode("utf-8"),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            parsed = json.loads(response.read().decode("utf-8"))
+        found += [e["value"] for e in parsed["entities"] if e["entity"] == "aspect"]
+    assert found and set(found) <= set(ASPECTS), found
+
+
 @pytest.mark.parametrize("text", ["", " ", "我" * 10000, "😀😀😀", "<script>alert('x')</script><b>粗体</b>",
                                   "'; DROP TABLE events; --", "\x00\x07\x1b[31m", "https://example.com/?q=<img src=x>"])
 def test_bad_input_gets_a_clear_chinese_reply(stack, text):

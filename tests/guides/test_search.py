@@ -98,3 +98,35 @@ def test_filler_words_are_not_content():
 
     assert is_filler("怎么弄") and is_filler("我想") and not is_filler("护照")
     assert content_tokens(new_tokenizer(), "我想问一下怎么弄护照") == ["护照"]
+
+
+def plain_index(names: list[str], aliases: dict[int, list[str]] | None = None) -> SearchIndex:
+    items = [{"code": f"X-{i}", "name": name, "aliases": (aliases or {}).get(i, []), "department": "示例部门",
+              "department_code": "d", "department_names": ["示例部门"], "region_code": "440000"}
+             for i, name in enumerate(names)]
+    return SearchIndex.build(items, [], {"440000": None})
+
+
+def test_items_for_a_group_of_applicants_rank_below_the_general_item_unless_the_group_is_mentioned():
+    index = plain_index(["机动车驾驶证初次申领(大陆居民申领小型汽车准驾车型)",
+                         "机动车驾驶证初次申领(外国人申领小型汽车准驾车型)",
+                         "机动车驾驶证初次申领(台湾居民申领小型汽车准驾车型)"])
+    assert codes(index.search("小型汽车驾驶证初次申领"))[0] == "X-0"
+    assert codes(index.search("我是外国人，小型汽车驾驶证初次申领"))[0] == "X-1"
+    # The mainland item is the general case: a question naming another group means that group.
+    assert codes(index.search("台湾人在大陆初次申领小型汽车驾驶证"))[0] == "X-2"
+
+
+def test_look_up_items_rank_below_the_service_unless_the_question_looks_something_up():
+    index = plain_index(["首次办理往来台湾通行证办证进度查询", "办理往来台湾通行证"],
+                        {0: ["台湾通行证首次办证"], 1: ["台湾通行证"]})
+    assert codes(index.search("台湾通行证首次办证要带什么"))[0] == "X-1"
+    assert codes(index.search("台湾通行证首次办证，想查一下办到哪了"))[0] == "X-0"
+
+
+def test_synonym_phrases_with_pieces_match_in_any_order_with_gaps():
+    from guides.search import synonym_officials
+
+    assert "农机购置补贴" in synonym_officials("想买台拖拉机，听说政府有补贴？")
+    assert "农机购置补贴" not in synonym_officials("拖拉机上牌要带什么")
+    assert "结婚登记" in synonym_officials("我和对象想把证扯了")
