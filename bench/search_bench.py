@@ -51,7 +51,7 @@ def questions_for(size: str) -> list[dict]:
     if size == "sample":
         labelled = [q for p in sorted((ROOT / "eval/search/guangxi").glob("*.jsonl")) for q in read_jsonl(p)]
     else:
-        labelled = read_jsonl(ROOT / "eval/search/gdzwfw/questions.jsonl")
+        labelled = [q for p in sorted((ROOT / "eval/search/gdzwfw").glob("*.jsonl")) for q in read_jsonl(p)]
     return labelled + oos
 
 

@@ -83,6 +83,9 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[42, 7])
     args = parser.parse_args()
     logging.disable(logging.INFO)
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     with tempfile.TemporaryDirectory(prefix="aspect-cv-") as tmp:
         for seed in args.seeds:
             print(f"\n=== fold seed {seed}: aspect exact span + canonical value on the held-out 20 % of training ===")

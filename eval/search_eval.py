@@ -78,7 +78,7 @@ def main() -> int:
         if not spec["source"].exists():
             print(f"[{name}] skipped: {spec['source']} not found")
             continue
-        questions = [q for path in spec["questions"] for q in read_jsonl(path)] + oos
+        questions = [{**q, "file": path.stem} for path in spec["questions"] for q in read_jsonl(path)] + oos
         if args.split != "all":
             questions = [q for q in questions if q["split"] == args.split]
         with tempfile.TemporaryDirectory() as tmp:
@@ -93,6 +93,12 @@ def main() -> int:
             if not split_rows:
                 continue
             print(f"  {split:<5} all            {fmt(metrics(split_rows))}")
+            by_file = defaultdict(list)
+            for row in split_rows:
+                by_file[row[0].get("file", "out_of_scope")].append(row)
+            if len(by_file) > 2:  # which question file: sets written at different times, by different hands
+                for name_ in sorted(by_file):
+                    print(f"  {split:<5} file {name_:<12} {fmt(metrics(by_file[name_]))}")
             by_style = defaultdict(list)
             for row in split_rows:
                 by_style[row[0]["style"]].append(row)

@@ -130,3 +130,4 @@ def test_synonym_phrases_with_pieces_match_in_any_order_with_gaps():
     assert "农机购置补贴" in synonym_officials("想买台拖拉机，听说政府有补贴？")
     assert "农机购置补贴" not in synonym_officials("拖拉机上牌要带什么")
     assert "结婚登记" in synonym_officials("我和对象想把证扯了")
+
