@@ -10,6 +10,7 @@ from __future__ import annotations
 from pypinyin import Style, lazy_pinyin
 
 MIN_CHARS, MAX_CHARS = 2, 8
+LOOSE_CHARS = 3  # spans this long may start and end inside jieba's words
 
 
 def _is_han(char: str) -> bool:
@@ -48,10 +49,14 @@ class PinyinCorrector:
         i, n = 0, len(text)
         while i < n:
             matched = 0
-            if _is_han(text[i]) and (boundaries is None or i in boundaries):
-                for length in range(min(MAX_CHARS, n - i), MIN_CHARS - 1, -1):
+            if _is_han(text[i]):
+                on_boundary = boundaries is None or i in boundaries
+                for length in range(min(MAX_CHARS, n - i), (MIN_CHARS if on_boundary else LOOSE_CHARS) - 1, -1):
                     span = text[i:i + length]
-                    if not all(_is_han(c) for c in span) or (boundaries is not None and i + length not in boundaries):
+                    # A span of three or more same-sound characters is rarely a coincidence, so it
+                    # need not sit on word boundaries (jieba cuts a typo anywhere: 养|直证).
+                    if not all(_is_han(c) for c in span) or (
+                            boundaries is not None and length < LOOSE_CHARS and i + length not in boundaries):
                         continue
                     word = self._by_sound.get(" ".join(sounds[i:i + length]))
                     if word:

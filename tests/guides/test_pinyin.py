@@ -23,3 +23,12 @@ def test_spans_respect_word_boundaries():
     boundaries = {0, 2, 3, 5}
     assert corrector.corrections(text) == ["合作"]
     assert corrector.corrections(text, boundaries) == []
+
+
+def test_long_same_sound_spans_may_cross_word_boundaries():
+    corrector = PinyinCorrector(WORDS + ["养殖证"])
+    text = "要办养直证吗"  # cut as 要|办养|直证|吗, the typo straddles two words
+    boundaries = {0, 1, 3, 5, 6}
+    assert corrector.corrections(text, boundaries) == ["养殖证"]
+    # Two-character spans still need both boundaries (适合|做 is not 合作).
+    assert corrector.corrections("适合做后端", {0, 2, 3, 5}) == []
