@@ -48,8 +48,8 @@ DEPARTMENT_BOOST = 1.08
 MIN_QUOTED_CHARS = 3  # a 2-character alias inside a question is too often a coincidence
 GROUP_FACTOR = 0.9  # an item for a group of applicants the question does not mention
 LOOKUP_FACTOR = 0.9  # a look-up item when the question asks to get something done
-MAX_CANDIDATES = 100  # full scoring only for the best pre-scored candidates
-COMMON_FRACTION = 0.1  # terms in more items than this only score, they do not nominate candidates
+MAX_CANDIDATES = 60  # full scoring only for the best pre-scored candidates
+COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
 
 
 @lru_cache(maxsize=1)
@@ -73,25 +73,42 @@ def _synonyms_by_first_char() -> dict[str, list[tuple[str, int]]]:
 
 
 @lru_cache(maxsize=1)
-def _synonym_conjunctions() -> tuple[tuple[tuple[str, ...], int], ...]:
+def _synonym_conjunctions() -> tuple[dict[str, list[str]], dict[str, list[tuple[frozenset[str], int]]]]:
     """Phrases written ``拖拉机+补贴``: every piece must be in the question, in any order and
-    with anything between ("想买台拖拉机，听说政府有补贴"; "把证扯了" for ``证+扯``)."""
-    return tuple((tuple(p for p in phrase.split("+") if p), position)
-                 for position, (_, phrases) in enumerate(synonym_table())
-                 for phrase in phrases if "+" in phrase and phrase.strip("+"))
+    with anything between ("想买台拖拉机，听说政府有补贴"; "把证扯了" for ``证+扯``).
+
+    Returns the pieces keyed by first character (found in the same pass as whole phrases) and,
+    for each piece, the conjunctions it belongs to with their table entry.
+    """
+    pieces_by_char: dict[str, list[str]] = {}
+    conjunctions: dict[str, list[tuple[frozenset[str], int]]] = {}
+    for position, (_, phrases) in enumerate(synonym_table()):
+        for phrase in phrases:
+            pieces = frozenset(p for p in phrase.split("+") if p) if "+" in phrase else frozenset()
+            for piece in pieces:
+                if piece not in conjunctions:
+                    pieces_by_char.setdefault(piece[0], []).append(piece)
+                conjunctions.setdefault(piece, []).append((pieces, position))
+    return pieces_by_char, conjunctions
 
 
 def synonym_officials(text: str) -> list[str]:
     """The official words of every synonym entry with a phrase in ``text``, in table order."""
     index = _synonyms_by_first_char()
+    pieces_by_char, conjunctions = _synonym_conjunctions()
     hits: set[int] = set()
+    present: set[str] = set()
     for start, char in enumerate(text):
         for phrase, position in index.get(char, ()):
             if position not in hits and text.startswith(phrase, start):
                 hits.add(position)
-    for pieces, position in _synonym_conjunctions():
-        if position not in hits and all(piece in text for piece in pieces):
-            hits.add(position)
+        for piece in pieces_by_char.get(char, ()):
+            if text.startswith(piece, start):
+                present.add(piece)
+    for piece in present:
+        for pieces, position in conjunctions[piece]:
+            if position not in hits and pieces <= present:
+                hits.add(position)
     table = synonym_table()
     return [table[position][0] for position in sorted(hits)]
 
