@@ -10,7 +10,10 @@ as catalogue words (pinyin), and colloquial phrases add the official words they 
   quoted whole counts fully;
 * *query coverage*: how much of the question's content the item explains;
 * a *region affinity* factor: an item in the mentioned region (or its parents, which serve it)
-  keeps its score, an item elsewhere loses most of it; the exact level mentioned wins ties.
+  keeps its score, an item elsewhere loses most of it; the exact level mentioned wins ties;
+* *ranking cues* (``guides/data/ranking_cues.yaml``): an item for a group of applicants the
+  question does not mention, a look-up item for a question that wants something done, and any
+  item for a question asking for advice or trivia score a little less.
 
 Below :data:`CONFIDENCE_THRESHOLD` nothing is returned: the caller says "no confident match"
 and may offer :attr:`SearchResponse.closest` as suggestions, never as an answer.
@@ -48,6 +51,7 @@ DEPARTMENT_BOOST = 1.08
 MIN_QUOTED_CHARS = 3  # a 2-character alias inside a question is too often a coincidence
 GROUP_FACTOR = 0.9  # an item for a group of applicants the question does not mention
 LOOKUP_FACTOR = 0.9  # a look-up item when the question asks to get something done
+ADVICE_FACTOR = 0.85  # any item, when the question asks for advice or trivia
 MAX_CANDIDATES = 60  # full scoring only for the best pre-scored candidates
 COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
 
@@ -119,6 +123,7 @@ class RankingCues:
 
     groups: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]  # (group, in_name, in_question)
     mainland_names: tuple[str, ...]
+    advice_questions: tuple[str, ...]
     lookup_names: tuple[str, ...]
     lookup_questions: tuple[str, ...]
 
@@ -130,6 +135,9 @@ class RankingCues:
 
     def question_groups(self, text: str) -> frozenset[str]:
         return frozenset(g for g, _, in_question in self.groups if any(m in text for m in in_question))
+
+    def asks_advice(self, text: str) -> bool:
+        return any(m in text for m in self.advice_questions)
 
     def is_lookup(self, name: str) -> bool:
         return any(m in name for m in self.lookup_names)
@@ -146,7 +154,8 @@ def ranking_cues() -> RankingCues:
                    for g, v in (data.get("applicant_groups") or {}).items())
     lookups = data.get("lookups") or {}
     mainland = tuple(map(str, (data.get("mainland") or {}).get("in_name") or ()))
-    return RankingCues(groups, mainland, tuple(map(str, lookups.get("in_name") or ())),
+    advice = tuple(map(str, (data.get("advice") or {}).get("in_question") or ()))
+    return RankingCues(groups, mainland, advice, tuple(map(str, lookups.get("in_name") or ())),
                        tuple(map(str, lookups.get("in_question") or ())))
 
 
@@ -236,6 +245,7 @@ class _Query:
     department_names: list[str] = field(default_factory=list)  # every department mention, generic ones too
     groups: frozenset[str] = frozenset()  # applicant groups the question mentions
     lookup: bool = False  # it asks to look something up or check it
+    advice: bool = False  # it asks for advice, opinions or trivia rather than a service
 
 
 def index_records(session: Session) -> dict:
@@ -418,7 +428,8 @@ class SearchIndex:
         department_names = [m.text for m in mentions if m.label == "DEPT"]
         cues = ranking_cues()
         return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
-                      groups=cues.question_groups(text), lookup=cues.asks_lookup(text))
+                      groups=cues.question_groups(text), lookup=cues.asks_lookup(text),
+                      advice=cues.asks_advice(text))
 
     def _idf_sum(self, tokens) -> float:
         return sum(self._idf.get(t, self._default_idf) for t in tokens)
@@ -478,6 +489,8 @@ class SearchIndex:
             score *= GROUP_FACTOR
         if entry.lookup and not query.lookup:
             score *= LOOKUP_FACTOR
+        if query.advice:
+            score *= ADVICE_FACTOR
         if entry.department_code in query.departments:
             score = min(1.0, score * DEPARTMENT_BOOST)
         return round(score, 4)

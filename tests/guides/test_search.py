@@ -131,3 +131,11 @@ def test_synonym_phrases_with_pieces_match_in_any_order_with_gaps():
     assert "农机购置补贴" not in synonym_officials("拖拉机上牌要带什么")
     assert "结婚登记" in synonym_officials("我和对象想把证扯了")
 
+
+
+def test_questions_asking_for_advice_or_trivia_lose_confidence():
+    index = plain_index(["律师执业许可", "公务员录用考试报名"])
+    assert codes(index.search("律师执业许可"))[0] == "X-0"
+    # The same words but for one unknown to the catalogue: only the advice cue (前景) tells them apart.
+    advice, plain = index.search("律师执业前景怎么样"), index.search("律师执业远景怎么样")
+    assert advice.results[0].score < plain.results[0].score
