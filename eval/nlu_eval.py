@@ -13,7 +13,6 @@ import asyncio
 import os
 import sys
 import time
-from pathlib import Path
 from collections import Counter, defaultdict
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -69,11 +68,13 @@ def main() -> int:
     accuracy = sum(g == p for g, p in zip(gold_intents, pred_intents)) / len(examples)
     macro = sum(v[2] for v in per_intent.values()) / len(per_intent)
 
+    # The model's own entities: regex/lookup matches are features, not what is evaluated.
+    predicted = [[e for e in p.get("entities") or [] if e.get("extractor") != "RegexEntityExtractor"]
+                 for p, _ in parsed]
     # entity -> tp, fp, fn on exact spans (entity type, start, end); "aspect+value" also needs the value.
     counts = defaultdict(lambda: [0, 0, 0])
-    for ex, (pred, _) in zip(examples, parsed):
+    for ex, got_entities in zip(examples, predicted):
         gold_entities = ex.get("entities") or []
-        got_entities = [e for e in pred.get("entities") or [] if e.get("extractor") != "RegexEntityExtractor"]
         for name, key in (("", lambda e: (e["entity"], e["start"], e["end"])),
                           ("+value", lambda e: (e["entity"], e["start"], e["end"], str(e.get("value"))))):
             gold = {key(e) for e in gold_entities if not name or e["entity"] == "aspect"}
@@ -82,7 +83,6 @@ def main() -> int:
                 counts[k[0] + name][0 if (k in gold and k in got) else 1 if k in got else 2] += 1
 
     # What the bot acts on: the set of aspect values per message, wherever the span was drawn.
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from guides.aspects import canonical_aspect, pick_aspect  # the same reading the bot applies
 
     model_counts, bot_counts = [0, 0, 0], [0, 0, 0]
@@ -124,12 +124,12 @@ def main() -> int:
             print(f"  [{ex.get('intent')} -> {pred['intent']['name']} {pred['intent']['confidence']:.2f}] {ex.get('text')}")
     for entity in filter(None, args.entity_errors.split(",")):
         print(f"\nexact-span differences for {entity!r} (gold | predicted):")
-        for ex, (pred, _) in zip(examples, parsed):
+        for ex, got_entities in zip(examples, predicted):
             text = ex.get("text")
             gold = sorted(f"{text[e['start']:e['end']]}={e.get('value')}" for e in ex.get("entities") or []
                           if e["entity"] == entity)
-            got = sorted(f"{text[e['start']:e['end']]}={e.get('value')}" for e in pred.get("entities") or []
-                         if e["entity"] == entity and e.get("extractor") != "RegexEntityExtractor")
+            got = sorted(f"{text[e['start']:e['end']]}={e.get('value')}" for e in got_entities
+                         if e["entity"] == entity)
             if gold != got:
                 print(f"  {text}  |  {', '.join(gold) or '-'}  |  {', '.join(got) or '-'}")
     return 0

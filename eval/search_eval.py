@@ -97,8 +97,8 @@ def main() -> int:
             for row in split_rows:
                 by_file[row[0].get("file", "out_of_scope")].append(row)
             if len(by_file) > 2:  # which question file: sets written at different times, by different hands
-                for name_ in sorted(by_file):
-                    print(f"  {split:<5} file {name_:<12} {fmt(metrics(by_file[name_]))}")
+                for file_name in sorted(by_file):
+                    print(f"  {split:<5} file {file_name:<12} {fmt(metrics(by_file[file_name]))}")
             by_style = defaultdict(list)
             for row in split_rows:
                 by_style[row[0]["style"]].append(row)

@@ -30,8 +30,7 @@ def main() -> int:
             with rasa_stack(rasa_port=free_port(), action_port=ACTION_PORT) as _:
                 # rasa shell starts its own server; the action server from the stack answers it.
                 return subprocess.call([str(RASA), "shell", "--model", str(MODEL), "--endpoints",
-                                        str(PROJECT_ROOT / "bot" / "endpoints.yml")], cwd=PROJECT_ROOT,
-                                       env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
+                                        str(PROJECT_ROOT / "bot" / "endpoints.yml")], cwd=PROJECT_ROOT)
         print("Starting the assistant (Rasa loads its model in about 30 s)...", flush=True)
         # Browsers reach Rasa and the portal on these URLs; answers link to the portal's guide pages.
         env = {"GUIDEBOT_PORTAL_URL": os.environ.get("GUIDEBOT_PORTAL_URL", f"http://localhost:{PORTAL_PORT}"),

@@ -63,8 +63,8 @@ def rasa_stack(model: Path = MODEL, env: dict | None = None, rasa_port: int | No
     """Run the action server and Rasa (REST + socket.io); yield Rasa's base URL; stop both after."""
     if not model.exists():
         raise ConfigurationError(f"no trained model at {model}: run `make model`")
-    env = {**os.environ, **(env or {}), "RASA_TELEMETRY_ENABLED": "false",
-           "PYTHONPATH": str(PROJECT_ROOT)}  # so the Rasa server finds rasa_ext
+    # .venv-rasa finds rasa_ext and guides through the .pth file scripts/setup-rasa-venv.sh writes.
+    env = {**os.environ, **(env or {}), "RASA_TELEMETRY_ENABLED": "false"}
     rasa_port, action_port = rasa_port or free_port(), action_port or free_port()
     log_dir = Path(log_dir or tempfile.mkdtemp(prefix="guidebot-stack-"))
     endpoints = log_dir / "endpoints.yml"

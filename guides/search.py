@@ -64,53 +64,51 @@ def synonym_table() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((str(k), tuple(str(v) for v in vs)) for k, vs in data.items())
 
 
-@lru_cache(maxsize=1)
-def _synonyms_by_first_char() -> dict[str, list[tuple[str, int]]]:
-    """Colloquial phrases keyed by their first character, with the index of their table entry:
-    one pass over a question finds every phrase in it, instead of a substring test per phrase."""
-    index: dict[str, list[tuple[str, int]]] = {}
-    for position, (_, phrases) in enumerate(synonym_table()):
-        for phrase in phrases:
-            if phrase and "+" not in phrase:
-                index.setdefault(phrase[0], []).append((phrase, position))
-    return index
+@dataclass(frozen=True)
+class _SynonymIndex:
+    """The synonym table arranged for one pass over a question.
 
-
-@lru_cache(maxsize=1)
-def _synonym_conjunctions() -> tuple[dict[str, list[str]], dict[str, list[tuple[frozenset[str], int]]]]:
-    """Phrases written ``拖拉机+补贴``: every piece must be in the question, in any order and
-    with anything between ("想买台拖拉机，听说政府有补贴"; "把证扯了" for ``证+扯``).
-
-    Returns the pieces keyed by first character (found in the same pass as whole phrases) and,
-    for each piece, the conjunctions it belongs to with their table entry.
+    Whole phrases and the pieces of ``拖拉机+补贴`` phrases are keyed by their first character;
+    a ``+`` phrase matches when every piece is in the question, in any order and with anything
+    between ("想买台拖拉机，听说政府有补贴"; "把证扯了" for ``证+扯``).
     """
-    pieces_by_char: dict[str, list[str]] = {}
-    conjunctions: dict[str, list[tuple[frozenset[str], int]]] = {}
+
+    phrases: dict[str, list[tuple[str, int]]]  # first char -> (whole phrase, table entry)
+    pieces: dict[str, list[str]]  # first char -> pieces of + phrases
+    conjunctions: dict[str, list[tuple[frozenset[str], int]]]  # piece -> (all its pieces, table entry)
+
+
+@lru_cache(maxsize=1)
+def _synonym_index() -> _SynonymIndex:
+    index = _SynonymIndex({}, {}, {})
     for position, (_, phrases) in enumerate(synonym_table()):
         for phrase in phrases:
-            pieces = frozenset(p for p in phrase.split("+") if p) if "+" in phrase else frozenset()
+            if "+" not in phrase:
+                if phrase:
+                    index.phrases.setdefault(phrase[0], []).append((phrase, position))
+                continue
+            pieces = frozenset(p for p in phrase.split("+") if p)
             for piece in pieces:
-                if piece not in conjunctions:
-                    pieces_by_char.setdefault(piece[0], []).append(piece)
-                conjunctions.setdefault(piece, []).append((pieces, position))
-    return pieces_by_char, conjunctions
+                if piece not in index.conjunctions:
+                    index.pieces.setdefault(piece[0], []).append(piece)
+                index.conjunctions.setdefault(piece, []).append((pieces, position))
+    return index
 
 
 def synonym_officials(text: str) -> list[str]:
     """The official words of every synonym entry with a phrase in ``text``, in table order."""
-    index = _synonyms_by_first_char()
-    pieces_by_char, conjunctions = _synonym_conjunctions()
+    index = _synonym_index()
     hits: set[int] = set()
     present: set[str] = set()
     for start, char in enumerate(text):
-        for phrase, position in index.get(char, ()):
+        for phrase, position in index.phrases.get(char, ()):
             if position not in hits and text.startswith(phrase, start):
                 hits.add(position)
-        for piece in pieces_by_char.get(char, ()):
+        for piece in index.pieces.get(char, ()):
             if text.startswith(piece, start):
                 present.add(piece)
     for piece in present:
-        for pieces, position in conjunctions[piece]:
+        for pieces, position in index.conjunctions[piece]:
             if position not in hits and pieces <= present:
                 hits.add(position)
     table = synonym_table()
@@ -150,13 +148,14 @@ class RankingCues:
 def ranking_cues() -> RankingCues:
     """The ranking cues from guides/data/ranking_cues.yaml."""
     data = yaml.safe_load(resources.files("guides").joinpath("data", "ranking_cues.yaml").read_text("utf-8")) or {}
-    groups = tuple((str(g), tuple(map(str, v.get("in_name") or ())), tuple(map(str, v.get("in_question") or ())))
+
+    def words(section: dict | None, key: str) -> tuple[str, ...]:
+        return tuple(map(str, (section or {}).get(key) or ()))
+
+    groups = tuple((str(g), words(v, "in_name"), words(v, "in_question"))
                    for g, v in (data.get("applicant_groups") or {}).items())
-    lookups = data.get("lookups") or {}
-    mainland = tuple(map(str, (data.get("mainland") or {}).get("in_name") or ()))
-    advice = tuple(map(str, (data.get("advice") or {}).get("in_question") or ()))
-    return RankingCues(groups, mainland, advice, tuple(map(str, lookups.get("in_name") or ())),
-                       tuple(map(str, lookups.get("in_question") or ())))
+    return RankingCues(groups, words(data.get("mainland"), "in_name"), words(data.get("advice"), "in_question"),
+                       words(data.get("lookups"), "in_name"), words(data.get("lookups"), "in_question"))
 
 
 @dataclass(frozen=True)

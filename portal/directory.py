@@ -98,7 +98,6 @@ def yesno(value, yes="是", no="否", unknown="未公布"):
     return unknown if value is None else yes if value else no
 
 
-
 def topic_counts(session) -> list[tuple[str, int]]:
     """Topics of the published items with how many items each has, most items first."""
     counts: dict[str, int] = {}
