@@ -11,6 +11,10 @@ from pypinyin import Style, lazy_pinyin
 
 MIN_CHARS, MAX_CHARS = 2, 8
 LOOSE_CHARS = 3  # spans this long may start and end inside jieba's words
+FUZZY_MIN_CHARS = 3  # spans this long may also differ by sounds many speakers merge (照价工程师 ~ 造价工程师)
+# Sounds that southern speakers (and their pinyin typing) merge: zh/z, ch/c, sh/s; -ng/-n.
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
+_FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
 
 
 def _is_han(char: str) -> bool:
@@ -25,15 +29,30 @@ def _syllables(text: str) -> list[str]:
     return out
 
 
+def _fuzzy(syllable: str) -> str:
+    for merged, into in _FUZZY_INITIALS:
+        if syllable.startswith(merged):
+            syllable = into + syllable[len(merged):]
+            break
+    for merged, into in _FUZZY_FINALS:
+        if syllable.endswith(merged):
+            return syllable[:-len(merged)] + into
+    return syllable
+
+
 class PinyinCorrector:
     """Maps same-sound spans of a text onto known words."""
 
     def __init__(self, words: list[str]):
         self._by_sound: dict[str, str] = {}
+        self._by_fuzzy: dict[str, str] = {}
         for word in sorted(set(words), key=lambda w: (-len(w), w)):
             if MIN_CHARS <= len(word) <= MAX_CHARS and all(_is_han(c) for c in word):
                 # First (longest, then lexically first) word wins a shared sound: deterministic.
-                self._by_sound.setdefault(" ".join(_syllables(word)), word)
+                sounds = _syllables(word)
+                self._by_sound.setdefault(" ".join(sounds), word)
+                if len(word) >= FUZZY_MIN_CHARS:
+                    self._by_fuzzy.setdefault(" ".join(map(_fuzzy, sounds)), word)
         self._words = frozenset(words)
 
     def corrections(self, text: str, boundaries: set[int] | None = None) -> list[str]:
@@ -45,6 +64,7 @@ class PinyinCorrector:
         if not text:
             return []
         sounds = _syllables(text)
+        fuzzy = [_fuzzy(s) for s in sounds]
         found: list[str] = []
         i, n = 0, len(text)
         while i < n:
@@ -59,6 +79,8 @@ class PinyinCorrector:
                             boundaries is not None and length < LOOSE_CHARS and i + length not in boundaries):
                         continue
                     word = self._by_sound.get(" ".join(sounds[i:i + length]))
+                    if word is None and length >= FUZZY_MIN_CHARS:
+                        word = self._by_fuzzy.get(" ".join(fuzzy[i:i + length]))
                     if word:
                         if word != span:
                             found.append(word)

@@ -52,6 +52,8 @@ MIN_QUOTED_CHARS = 3  # a 2-character alias inside a question is too often a coi
 GROUP_FACTOR = 0.9  # an item for a group of applicants the question does not mention
 LOOKUP_FACTOR = 0.9  # a look-up item when the question asks to get something done
 ADVICE_FACTOR = 0.85  # any item, when the question asks for advice or trivia
+FACET_FACTOR = 0.9  # an item whose stage or scope (变更, 注销, 跨省…) differs from the one the question asks for
+DEFAULT_FACET_FACTOR = 0.95  # an item off the default stage (新申请) when the question names none
 MAX_CANDIDATES = 60  # full scoring only for the best pre-scored candidates
 COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
 
@@ -124,6 +126,28 @@ class RankingCues:
     advice_questions: tuple[str, ...]
     lookup_names: tuple[str, ...]
     lookup_questions: tuple[str, ...]
+    # (facet, default value or "", ((value, in_name, in_question), ...))
+    facets: tuple[tuple[str, str, tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]], ...] = ()
+
+    def item_facets(self, name: str) -> tuple[tuple[str, frozenset[str]], ...]:
+        """Per facet, the values the item's name shows (facets it does not show are left out)."""
+        found = []
+        for facet, _, values in self.facets:
+            shown = frozenset(v for v, in_name, _ in values if any(m in name for m in in_name))
+            if shown:
+                found.append((facet, shown))
+        return tuple(found)
+
+    def question_facets(self, text: str) -> dict[str, tuple[frozenset[str], bool]]:
+        """Per facet, the values the question asks for and whether they are only the default."""
+        asked = {}
+        for facet, default, values in self.facets:
+            shown = frozenset(v for v, _, in_question in values if any(m in text for m in in_question))
+            if shown:
+                asked[facet] = (shown, False)
+            elif default:
+                asked[facet] = (frozenset({default}), True)
+        return asked
 
     def item_groups(self, name: str) -> frozenset[str]:
         return frozenset(g for g, in_name, _ in self.groups if any(m in name for m in in_name))
@@ -154,8 +178,12 @@ def ranking_cues() -> RankingCues:
 
     groups = tuple((str(g), words(v, "in_name"), words(v, "in_question"))
                    for g, v in (data.get("applicant_groups") or {}).items())
+    facets = tuple(
+        (str(f), str((spec or {}).get("default") or ""),
+         tuple((str(v), words(w, "in_name"), words(w, "in_question")) for v, w in ((spec or {}).get("values") or {}).items()))
+        for f, spec in (data.get("facets") or {}).items())
     return RankingCues(groups, words(data.get("mainland"), "in_name"), words(data.get("advice"), "in_question"),
-                       words(data.get("lookups"), "in_name"), words(data.get("lookups"), "in_question"))
+                       words(data.get("lookups"), "in_name"), words(data.get("lookups"), "in_question"), facets)
 
 
 @dataclass(frozen=True)
@@ -231,6 +259,7 @@ class _Entry:
     groups: frozenset[str] = frozenset()  # applicant groups its official name names
     mainland: bool = False  # it names mainland residents: the general case
     lookup: bool = False  # it only looks something up
+    facets: tuple[tuple[str, frozenset[str]], ...] = ()  # stage/scope values its official name shows
 
 
 @dataclass
@@ -245,6 +274,8 @@ class _Query:
     groups: frozenset[str] = frozenset()  # applicant groups the question mentions
     lookup: bool = False  # it asks to look something up or check it
     advice: bool = False  # it asks for advice, opinions or trivia rather than a service
+    # stage/scope values it asks for, per facet, and whether it was silent (the default applies)
+    facets: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)
 
 
 def index_records(session: Session) -> dict:
@@ -351,7 +382,7 @@ class SearchIndex:
             entries.append(_Entry(item["code"], item["name"], item["department"], item.get("department_code", ""),
                                   item["region_code"], fields, dept_tokens, all_tokens, all_bigrams,
                                   groups=cues.item_groups(name), mainland=cues.is_mainland(name),
-                                  lookup=cues.is_lookup(name)))
+                                  lookup=cues.is_lookup(name), facets=cues.item_facets(name)))
         vocabulary |= {k for k, _ in synonym_table() for k in k.split()}
         recognizer = MentionRecognizer(list(regions), list(departments)) if (regions or departments) else None
         return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary)),
@@ -428,7 +459,7 @@ class SearchIndex:
         cues = ranking_cues()
         return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
                       groups=cues.question_groups(text), lookup=cues.asks_lookup(text),
-                      advice=cues.asks_advice(text))
+                      advice=cues.asks_advice(text), facets=cues.question_facets(literal))
 
     def _idf_sum(self, tokens) -> float:
         return sum(self._idf.get(t, self._default_idf) for t in tokens)
@@ -490,6 +521,10 @@ class SearchIndex:
             score *= LOOKUP_FACTOR
         if query.advice:
             score *= ADVICE_FACTOR
+        for facet, shown in entry.facets:
+            asked, defaulted = query.facets.get(facet, (frozenset(), False))
+            if asked and shown.isdisjoint(asked):
+                score *= DEFAULT_FACET_FACTOR if defaulted else FACET_FACTOR
         if entry.department_code in query.departments:
             score = min(1.0, score * DEPARTMENT_BOOST)
         return round(score, 4)

@@ -32,3 +32,11 @@ def test_long_same_sound_spans_may_cross_word_boundaries():
     assert corrector.corrections(text, boundaries) == ["养殖证"]
     # Two-character spans still need both boundaries (适合|做 is not 合作).
     assert corrector.corrections("适合做后端", {0, 2, 3, 5}) == []
+
+
+def test_long_spans_may_differ_by_sounds_many_speakers_merge():
+    corrector = PinyinCorrector(WORDS + ["造价工程师", "照相"])
+    # zh/z merged: 照价工程师 (zhao) is 造价工程师 (zao); same for -ng/-n over three or more characters.
+    assert corrector.corrections("一级照价工程师报名") == ["造价工程师"]
+    # Two-character spans must sound exactly alike: 早上 (zao shang) is not read as 照相 (zhao xiang).
+    assert corrector.corrections("早上") == []

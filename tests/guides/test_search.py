@@ -139,3 +139,20 @@ def test_questions_asking_for_advice_or_trivia_lose_confidence():
     # The same words but for one unknown to the catalogue: only the advice cue (前景) tells them apart.
     advice, plain = index.search("律师执业前景怎么样"), index.search("律师执业远景怎么样")
     assert advice.results[0].score < plain.results[0].score
+
+
+# Unrelated items, so that word weights are those of a catalogue rather than of four look-alikes.
+OTHER_ITEMS = ["普通护照签发", "机动车驾驶证换证", "结婚登记", "个体工商户设立登记", "社会保障卡申领",
+               "最低生活保障审核确认", "出生医学证明首次签发", "食品经营许可", "不动产登记", "失业保险金申领"]
+
+
+def test_stage_cues_prefer_the_sub_item_for_the_stage_the_question_asks_for():
+    # The four names score alike on words; only the stage each shows tells them apart.
+    index = plain_index(["保安员证核发(变更)", "保安员证核发(初次)", "保安员证核发(补发)", "保安员证核发(注销)",
+                         *OTHER_ITEMS])
+    # Silent on the stage: the default (a first application) ranks first.
+    assert codes(index.search("保安员证核发"))[0] == "X-1"
+    assert codes(index.search("第一次领保安员证"))[0] == "X-1"
+    assert codes(index.search("保安员证上的信息要改一下"))[0] == "X-0"
+    assert codes(index.search("保安员证弄丢了"))[0] == "X-2"
+    assert codes(index.search("不干保安了，保安员证怎么处理"))[0] == "X-3"
