@@ -34,7 +34,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024  # a single guide is a few KB; anything this bi
 
 ITEM_FIELDS = (
     "code", "catalog_code", "name", "parent_name", "type", "level", "department", "region",
-    "joint_departments", "aliases", "topics", "service_objects", "legal_basis", "accept_conditions",
+    "joint_departments", "aliases", "examples", "topics", "service_objects", "legal_basis", "accept_conditions",
     "materials", "process", "time_limits", "fees", "location", "office_hours", "consult_phone",
     "complaint_phone", "online", "visits", "express_delivery", "faq", "guide_url", "status",
     "version", "updated_at", "effective_date",
@@ -247,7 +247,7 @@ def normalise_item(document: dict) -> dict:
     """Fill absent optional fields with empty values so every item has the same shape."""
     doc = _clean_text(_plain(document))
     item = {key: doc.get(key) for key in ITEM_FIELDS}
-    for key in ("aliases", "topics", "service_objects", "materials", "process", "faq"):
+    for key in ("aliases", "examples", "topics", "service_objects", "materials", "process", "faq"):
         item[key] = list(item[key] or [])
     item["materials"] = [
         {k: m.get(k) for k in ("name", "required", "form", "copies", "source", "notes")} for m in item["materials"]

@@ -28,6 +28,7 @@ def item_record(row: ServiceItem) -> dict:
         "code": row.code, "catalog_code": row.catalog_code, "name": row.name, "parent_name": row.parent_name,
         "type": row.item_type, "level": row.level, "department": row.department.code, "region": row.region.code,
         "joint_departments": row.joint_departments, "aliases": row.alias_names,
+        "examples": list(row.examples or []),
         "topics": list(row.topics or []), "service_objects": list(row.service_objects or []),
         "legal_basis": row.legal_basis, "accept_conditions": row.accept_conditions,
         "materials": [

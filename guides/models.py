@@ -140,6 +140,8 @@ class ServiceItem(Base):
 
     service_objects: Mapped[list[str]] = mapped_column(JSON, default=list)  # 服务对象
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)  # 主题分类
+    # Questions as citizens ask for this item: search matches messages against them (not shown).
+    examples: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     guide_url: Mapped[str | None] = mapped_column(Text)  # the source portal's page
 
     status: Mapped[PublicationState] = mapped_column(

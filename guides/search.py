@@ -38,7 +38,7 @@ from guides.pinyin import PinyinCorrector
 from guides.text import content_tokens, han_bigrams, new_tokenizer, normalise, stopwords
 from guides.vocab import WORD_FREQ, catalogue_words
 
-CONFIDENCE_THRESHOLD = 0.45
+CONFIDENCE_THRESHOLD = 0.52
 NAME_WEIGHT = 0.65  # best name or alias coverage
 QUERY_WEIGHT = 0.25  # how much of the question the item explains
 OFFICIAL_NAME_WEIGHT = 0.10  # the official name itself: breaks ties between look-alike items
@@ -54,7 +54,10 @@ LOOKUP_FACTOR = 0.9  # a look-up item when the question asks to get something do
 ADVICE_FACTOR = 0.85  # any item, when the question asks for advice or trivia
 FACET_FACTOR = 0.9  # an item whose stage or scope (变更, 注销, 跨省…) differs from the one the question asks for
 DEFAULT_FACET_FACTOR = 0.95  # an item off the default stage (新申请) when the question names none
-MAX_CANDIDATES = 60  # full scoring only for the best pre-scored candidates
+EXAMPLE_WEIGHT = 0.5  # how much resembling one of an item's example questions adds to its score
+EXAMPLE_NOMINATION = 0.5  # weight of example-question words when nominating candidates
+RARE_FRACTION = 0.005  # only words in fewer example questions' items than this nominate through examples
+MAX_CANDIDATES = 50  # full scoring only for the best pre-scored candidates
 COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
 
 
@@ -260,6 +263,9 @@ class _Entry:
     mainland: bool = False  # it names mainland residents: the general case
     lookup: bool = False  # it only looks something up
     facets: tuple[tuple[str, frozenset[str]], ...] = ()  # stage/scope values its official name shows
+    examples: tuple[frozenset[str], ...] = ()  # content words of each example question
+    example_tokens: frozenset[str] = frozenset()  # of all of them
+    example_masses: tuple[float, ...] = ()
 
 
 @dataclass
@@ -276,6 +282,7 @@ class _Query:
     advice: bool = False  # it asks for advice, opinions or trivia rather than a service
     # stage/scope values it asks for, per facet, and whether it was silent (the default applies)
     facets: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)
+    example_mass: float = 0.0  # its words' weight among example questions
 
 
 def index_records(session: Session) -> dict:
@@ -289,7 +296,8 @@ def index_records(session: Session) -> dict:
     )
     items = [
         {
-            "code": i.code, "name": i.name, "aliases": i.alias_names, "parent_name": i.parent_name,
+            "code": i.code, "name": i.name, "aliases": i.alias_names, "examples": list(i.examples or []),
+            "parent_name": i.parent_name,
             "department": i.department.name, "department_code": i.department.code,
             "department_names": [i.department.name, i.department.short_name or "", *i.department.aliases],
             "region_code": i.region.code,
@@ -324,21 +332,29 @@ class SearchIndex:
         self._corrector = corrector
         self._token_postings: dict[str, list[int]] = defaultdict(list)
         self._bigram_postings: dict[str, list[int]] = defaultdict(list)
+        self._example_postings: dict[str, list[int]] = defaultdict(list)
         for index, entry in enumerate(entries):
             for token in entry.all_tokens:
                 self._token_postings[token].append(index)
             for bigram in entry.all_bigrams:
                 self._bigram_postings[bigram].append(index)
+            for token in entry.example_tokens:
+                self._example_postings[token].append(index)
         n = max(len(entries), 1)
+        # Example questions have their own word weights: their everyday words (孩子, 公司, 丢了)
+        # must not change how much the words of names weigh.
+        self._example_idf = {t: math.log(1 + n / len(p)) for t, p in self._example_postings.items()}
         self._idf = {t: math.log(1 + n / len(p)) for t, p in self._token_postings.items()}
         self._bigram_idf = {b: math.log(1 + n / len(p)) for b, p in self._bigram_postings.items()}
         self._default_idf = math.log(1 + n)
         self._common = max(20, int(COMMON_FRACTION * n))
+        self._rare = max(10, int(RARE_FRACTION * n))
         for entry in entries:  # denominators never change: compute them once, not per query
             entry.dept_mass = self._idf_sum(entry.dept_tokens) or 1.0
             for f in entry.fields:
                 f.parts_mass = self._idf_sum(f.parts) or 1.0
                 f.bigram_mass = self._bigram_idf_sum(f.bigrams) or 1.0
+            entry.example_masses = tuple(self._example_idf_sum(e) or 1.0 for e in entry.examples)
         self._ancestor_chain = {code: tuple(self._walk_up(code)) for code in region_parents}
         self._depth = {code: len(chain) for code, chain in self._ancestor_chain.items()}
 
@@ -378,11 +394,14 @@ class SearchIndex:
             all_tokens = frozenset().union(dept_tokens, *(f.tokens for f in fields))
             all_bigrams = frozenset().union(*(f.bigrams for f in fields)) if fields else frozenset()
             vocabulary |= {t for f in fields for t in f.tokens if len(t) >= 2}
+            examples = tuple(e for e in (_finest(frozenset(content_tokens(tokenizer, normalise(x, limit=None))))
+                                         for x in item.get("examples") or []) if e)
             name = normalise(item["name"], limit=None)
             entries.append(_Entry(item["code"], item["name"], item["department"], item.get("department_code", ""),
                                   item["region_code"], fields, dept_tokens, all_tokens, all_bigrams,
                                   groups=cues.item_groups(name), mainland=cues.is_mainland(name),
-                                  lookup=cues.is_lookup(name), facets=cues.item_facets(name)))
+                                  lookup=cues.is_lookup(name), facets=cues.item_facets(name),
+                                  examples=examples, example_tokens=frozenset().union(*examples)))
         vocabulary |= {k for k, _ in synonym_table() for k in k.split()}
         recognizer = MentionRecognizer(list(regions), list(departments)) if (regions or departments) else None
         return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary)),
@@ -459,10 +478,14 @@ class SearchIndex:
         cues = ranking_cues()
         return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
                       groups=cues.question_groups(text), lookup=cues.asks_lookup(text),
-                      advice=cues.asks_advice(text), facets=cues.question_facets(literal))
+                      advice=cues.asks_advice(text), facets=cues.question_facets(literal),
+                      example_mass=self._example_idf_sum(expanded) if self._example_idf else 0.0)
 
     def _idf_sum(self, tokens) -> float:
         return sum(self._idf.get(t, self._default_idf) for t in tokens)
+
+    def _example_idf_sum(self, tokens) -> float:
+        return sum(self._example_idf.get(t, self._default_idf) for t in tokens)
 
     def _bigram_idf_sum(self, bigrams) -> float:
         return sum(self._bigram_idf.get(b, self._default_idf) for b in bigrams)
@@ -479,6 +502,12 @@ class SearchIndex:
             postings = self._bigram_postings.get(bigram)
             if postings and len(postings) <= self._common:
                 weight = 0.5 * self._bigram_idf[bigram]
+                for i in postings:
+                    prescore[i] += weight
+        for token in query.expanded:  # everyday words fill examples: only rare ones nominate
+            postings = self._example_postings.get(token)
+            if postings and len(postings) <= self._rare:
+                weight = EXAMPLE_NOMINATION * self._example_idf[token]
                 for i in postings:
                     prescore[i] += weight
         if len(prescore) <= MAX_CANDIDATES:
@@ -514,6 +543,10 @@ class SearchIndex:
                 best = DEPARTMENT_FIELD_WEIGHT * self._idf_sum(dept_only) / entry.dept_mass
         q_cov = self._query_idf(entry.all_tokens & query.expanded) / q_mass if q_mass else best
         score = NAME_WEIGHT * best + QUERY_WEIGHT * min(1.0, q_cov) + OFFICIAL_NAME_WEIGHT * official
+        if entry.examples and query.example_mass:
+            # Soft OR: resemblance fills part of what the words left open, and never reaches 1.0,
+            # so it cannot tie items the name already tells apart.
+            score += EXAMPLE_WEIGHT * self._example_similarity(entry, query) * (1.0 - score)
         score *= self._affinity(entry.region_code, query.regions)
         if (entry.groups and entry.groups.isdisjoint(query.groups)) or (entry.mainland and query.groups):
             score *= GROUP_FACTOR
@@ -528,6 +561,16 @@ class SearchIndex:
         if entry.department_code in query.departments:
             score = min(1.0, score * DEPARTMENT_BOOST)
         return round(score, 4)
+
+    def _example_similarity(self, entry: _Entry, query: _Query) -> float:
+        """How closely the question resembles the item's example questions (0..1, Dice on word weights)."""
+        best = 0.0
+        if entry.example_tokens.isdisjoint(query.expanded):
+            return best
+        for words, mass in zip(entry.examples, entry.example_masses):
+            if not words.isdisjoint(query.expanded):
+                best = max(best, 2 * self._example_idf_sum(words & query.expanded) / (mass + query.example_mass))
+        return best
 
     def _query_idf(self, tokens) -> float:
         # A word no item contains still counts against coverage, but less: it may be context

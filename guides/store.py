@@ -173,6 +173,7 @@ def _item_columns(item: dict) -> dict:
         "express_delivery": item.get("express_delivery"),
         "service_objects": list(item.get("service_objects") or []),
         "topics": list(item.get("topics") or []),
+        "examples": list(item.get("examples") or []),
         "guide_url": item.get("guide_url"),
         "status": PublicationState(item.get("status") or "published"),
         "effective_date": dt.date.fromisoformat(item["effective_date"]) if item.get("effective_date") else None,

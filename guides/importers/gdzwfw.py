@@ -3,9 +3,10 @@
 The export carries no process steps, fee amounts or legal-basis text; those stay empty.
 Values of "无" mean "not given" and are stored as empty, never as text.
 
-The export has few everyday names for its items, so citizen-style aliases kept beside this module
-(``gdzwfw_aliases/*.yaml``: official item name -> aliases) are merged in on import. They are our
-data, written from the item names alone, not part of the export.
+The export has few everyday names for its items, so citizen-style aliases and example questions
+kept beside this module (``gdzwfw_aliases/*.yaml`` and ``gdzwfw_examples/*.yaml``: official item
+name -> list) are merged in on import. They are our data, written from the item table alone (name,
+department, type, applicants), not part of the export.
 """
 
 from __future__ import annotations
@@ -89,31 +90,43 @@ def _aliases(row: dict, name: str, parent: str | None) -> list[str]:
 
 
 ALIAS_DIR = Path(__file__).with_name("gdzwfw_aliases")
+EXAMPLE_DIR = Path(__file__).with_name("gdzwfw_examples")
 MAX_ALIAS_CHARS = 100
+MAX_EXAMPLE_CHARS = 120
 
 
-def load_alias_overlay(directory: Path = ALIAS_DIR) -> dict[str, list[str]]:
-    """Aliases by official item name from every ``*.yaml`` in ``directory``; raises ValidationFailed."""
+def load_overlay(directory: Path, what: str = "aliases", max_chars: int = MAX_ALIAS_CHARS) -> dict[str, list[str]]:
+    """Lists of ``what`` by official item name from every ``*.yaml`` in ``directory``; raises ValidationFailed."""
     overlay: dict[str, list[str]] = {}
     problems: list[str] = []
     for path in sorted(Path(directory).glob("*.yaml")):
         try:
             data = yaml.safe_load(path.read_text("utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            problems.append(f"{path}: cannot read aliases: {exc}")
+            problems.append(f"{path}: cannot read {what}: {exc}")
             continue
         if not isinstance(data, dict):
-            problems.append(f"{path}: expected a mapping of item name to a list of aliases")
+            problems.append(f"{path}: expected a mapping of item name to a list of {what}")
             continue
-        for name, aliases in data.items():
-            if not isinstance(name, str) or not isinstance(aliases, list) or not all(
-                    isinstance(a, str) and 0 < len(a.strip()) <= MAX_ALIAS_CHARS for a in aliases):
-                problems.append(f"{path}: {name!r}: expected a list of aliases of 1-{MAX_ALIAS_CHARS} characters")
+        for name, values in data.items():
+            if not isinstance(name, str) or not isinstance(values, list) or not all(
+                    isinstance(v, str) and 0 < len(v.strip()) <= max_chars for v in values):
+                problems.append(f"{path}: {name!r}: expected a list of {what} of 1-{max_chars} characters")
                 continue
-            overlay.setdefault(name.strip(), []).extend(a.strip() for a in aliases)
+            overlay.setdefault(name.strip(), []).extend(v.strip() for v in values)
     if problems:
-        raise ValidationFailed(problems, f"{directory}: {len(problems)} problem(s) in the alias files")
+        raise ValidationFailed(problems, f"{directory}: {len(problems)} problem(s) in the {what} files")
     return overlay
+
+
+def load_alias_overlay(directory: Path = ALIAS_DIR) -> dict[str, list[str]]:
+    """Aliases by official item name (``gdzwfw_aliases/*.yaml``)."""
+    return load_overlay(directory, "aliases", MAX_ALIAS_CHARS)
+
+
+def load_example_overlay(directory: Path = EXAMPLE_DIR) -> dict[str, list[str]]:
+    """Example questions by official item name (``gdzwfw_examples/*.yaml``)."""
+    return load_overlay(directory, "example questions", MAX_EXAMPLE_CHARS)
 
 
 def _string_list(value) -> list[str]:
@@ -179,7 +192,7 @@ def row_to_item(row: dict) -> dict:
     return normalise_item(doc)
 
 
-def load_export(path: Path, alias_dir: Path | None = ALIAS_DIR) -> Bundle:
+def load_export(path: Path, alias_dir: Path | None = ALIAS_DIR, example_dir: Path | None = EXAMPLE_DIR) -> Bundle:
     """Read a whole export; every bad line is reported, and nothing is returned unless all are good."""
     path = Path(path)
     try:
@@ -191,6 +204,7 @@ def load_export(path: Path, alias_dir: Path | None = ALIAS_DIR) -> Bundle:
     except UnicodeDecodeError as exc:
         raise ValidationFailed([f"{path}: not UTF-8 text (byte {exc.start})"]) from exc
     overlay = load_alias_overlay(alias_dir) if alias_dir is not None else {}
+    examples = load_example_overlay(example_dir) if example_dir is not None else {}
     bundle = Bundle(meta=META)
     departments: dict[str, dict] = {}
     problems: list[str] = []
@@ -212,6 +226,7 @@ def load_export(path: Path, alias_dir: Path | None = ALIAS_DIR) -> Bundle:
         extra = overlay.get(item["name"], [])
         known = {item["name"], item["parent_name"], *item["aliases"]}
         item["aliases"] += [a for a in dict.fromkeys(extra) if a not in known]
+        item["examples"] = list(dict.fromkeys(examples.get(item["name"], [])))
         if item["code"] in seen:
             problems.append(f"{label}: TASK_CODE {item['code']!r} repeats line {seen[item['code']]}")
             continue

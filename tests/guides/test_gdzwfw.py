@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from guidebot.db import unit_of_work
 from guidebot.errors import ValidationFailed
-from guides.importers.gdzwfw import load_alias_overlay, load_export, row_to_item
+from guides.importers.gdzwfw import load_alias_overlay, load_example_overlay, load_export, row_to_item
 from guides.models import Department, Material, ServiceItem
 from guides.store import import_bundle
 from tests.conftest import GDZWFW_EXPORT
@@ -119,6 +119,20 @@ def test_alias_overlay_is_merged_without_repeats(tmp_path):
     assert load_export(write_rows(tmp_path, [ROW]), alias_dir=None).items[0]["aliases"] == row_to_item(ROW)["aliases"]
 
 
+def test_example_questions_are_attached_by_official_name(tmp_path):
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    (examples / "a.yaml").write_text('"专职律师执业许可(退休人员申请执业)": [退休了还能当律师吗, 退休 律师 执业, 退休了还能当律师吗]\n'
+                                     '"别的事项": [别的问题]\n', "utf-8")
+    bundle = load_export(write_rows(tmp_path, [ROW]), example_dir=examples)
+    assert bundle.items[0]["examples"] == ["退休了还能当律师吗", "退休 律师 执业"]
+    assert load_export(write_rows(tmp_path, [ROW]), example_dir=None).items[0]["examples"] == []
+    (examples / "b.yaml").write_text('"事项": ["' + "长" * 121 + '"]\n', "utf-8")
+    with pytest.raises(ValidationFailed) as info:
+        load_export(write_rows(tmp_path, [ROW]), example_dir=examples)
+    assert "b.yaml" in info.value.problems[0] and "expected a list of example questions of 1-120" in info.value.problems[0]
+
+
 @pytest.mark.parametrize("text, message", [
     ("[1, 2]", "expected a mapping"),
     ('"事项": 别名\n', "expected a list of aliases"),
@@ -139,3 +153,10 @@ def test_the_alias_files_cover_every_export_item_and_nothing_else(export_bundle)
     names = {item["name"] for item in export_bundle.items}
     assert set(overlay) == names
     assert all(3 <= len(aliases) for aliases in overlay.values())
+
+
+def test_the_example_files_cover_every_export_item_and_nothing_else(export_bundle):
+    overlay = load_example_overlay()
+    names = {item["name"] for item in export_bundle.items}
+    assert set(overlay) == names
+    assert all(len(set(questions)) == 4 for questions in overlay.values())

@@ -22,6 +22,11 @@ def codes(response):
     return [h.code for h in response.results]
 
 
+def ranked(response):
+    """Codes best first, confident or not: for tests of ranking alone."""
+    return [h.code for h in response.results or response.closest]
+
+
 def test_official_name_and_alias_find_the_item(index):
     assert codes(index.search("高等学校教师资格认定"))[0] == "T-001"
     response = index.search("我想考高校教资，要准备什么材料？")
@@ -100,8 +105,10 @@ def test_filler_words_are_not_content():
     assert content_tokens(new_tokenizer(), "我想问一下怎么弄护照") == ["护照"]
 
 
-def plain_index(names: list[str], aliases: dict[int, list[str]] | None = None) -> SearchIndex:
-    items = [{"code": f"X-{i}", "name": name, "aliases": (aliases or {}).get(i, []), "department": "示例部门",
+def plain_index(names: list[str], aliases: dict[int, list[str]] | None = None,
+                examples: dict[int, list[str]] | None = None) -> SearchIndex:
+    items = [{"code": f"X-{i}", "name": name, "aliases": (aliases or {}).get(i, []),
+              "examples": (examples or {}).get(i, []), "department": "示例部门",
               "department_code": "d", "department_names": ["示例部门"], "region_code": "440000"}
              for i, name in enumerate(names)]
     return SearchIndex.build(items, [], {"440000": None})
@@ -151,8 +158,43 @@ def test_stage_cues_prefer_the_sub_item_for_the_stage_the_question_asks_for():
     index = plain_index(["保安员证核发(变更)", "保安员证核发(初次)", "保安员证核发(补发)", "保安员证核发(注销)",
                          *OTHER_ITEMS])
     # Silent on the stage: the default (a first application) ranks first.
-    assert codes(index.search("保安员证核发"))[0] == "X-1"
-    assert codes(index.search("第一次领保安员证"))[0] == "X-1"
-    assert codes(index.search("保安员证上的信息要改一下"))[0] == "X-0"
-    assert codes(index.search("保安员证弄丢了"))[0] == "X-2"
-    assert codes(index.search("不干保安了，保安员证怎么处理"))[0] == "X-3"
+    assert ranked(index.search("保安员证核发"))[0] == "X-1"
+    assert ranked(index.search("第一次领保安员证"))[0] == "X-1"
+    assert ranked(index.search("保安员证上的信息要改一下"))[0] == "X-0"
+    assert ranked(index.search("保安员证弄丢了"))[0] == "X-2"
+    assert ranked(index.search("不干保安了，保安员证怎么处理"))[0] == "X-3"
+
+
+def test_example_questions_rank_the_item_a_question_resembles():
+    names = ["律师执业变更审核(市内转所)", "律师执业变更审核(跨市转所)", *OTHER_ITEMS]
+    examples = {0: ["在同一个城市里换了一家律所，执业机构要变更", "市内 换律所 执业变更"],
+                1: ["从外地的律所跳槽到另一个城市的律所，执业证怎么变更", "跨市 换律所 执业变更"]}
+    question = "律师跳槽到另一个城市的律所，执业证怎么变更"
+    # On words alone the two sub-items tie (and the shorter code wins the tie).
+    plain = plain_index(names).search(question).results
+    assert [h.code for h in plain[:2]] == ["X-0", "X-1"] and plain[0].score == plain[1].score
+    index = plain_index(names, examples=examples)
+    response = index.search(question)
+    assert codes(response)[0] == "X-1" and all(0 <= h.score < 1 for h in response.results)
+    assert codes(index.search("律师在同一个城市里换律所，执业机构要变更吗"))[0] == "X-0"
+    # Resembling another item's examples never outweighs naming an item outright.
+    assert codes(index.search("律师执业变更审核(市内转所)"))[0] == "X-0"
+
+
+def test_example_questions_are_read_from_the_database(tmp_path, make_catalogue):
+    from tests.conftest import migrated_engine
+    from tests.helpers import item_yaml
+
+    def index_of(extra: str, name: str) -> SearchIndex:
+        items = {"items/e.yaml": item_yaml("E-001", "律师执业变更审核(跨市转所)", extra=extra)}
+        engine = migrated_engine(f"sqlite:///{tmp_path / name}.db")
+        with unit_of_work(engine) as session:
+            import_bundle(session, load_directory(make_catalogue(items, name=name)))
+        with unit_of_work(engine) as session:
+            return SearchIndex.from_session(session)
+
+    question = "律师跳槽到另一个城市的律所，执业证怎么变更"
+    plain = index_of("", "plain").search(question).results
+    with_examples = index_of("examples: [从外地的律所跳槽到另一个城市的律所，执业证怎么变更]\n", "examples").search(question).results
+    assert [h.code for h in plain] == [h.code for h in with_examples] == ["E-001"]
+    assert with_examples[0].score > plain[0].score
