@@ -52,11 +52,11 @@ MIN_QUOTED_CHARS = 3  # a 2-character alias inside a question is too often a coi
 GROUP_FACTOR = 0.9  # an item for a group of applicants the question does not mention
 LOOKUP_FACTOR = 0.9  # a look-up item when the question asks to get something done
 ADVICE_FACTOR = 0.7  # any item, when the question asks for advice or trivia
-FACET_FACTOR = 0.9  # an item whose stage or scope (变更, 注销, 跨省…) differs from the one the question asks for
+FACET_FACTOR = 0.9  # an item whose stage (变更, 注销, 补发…) differs from the one the question asks for
 DEFAULT_FACET_FACTOR = 0.95  # an item off the default stage (新申请) when the question names none
 EXAMPLE_WEIGHT = 0.5  # how much resembling one of an item's example questions adds to its score
 EXAMPLE_NOMINATION = 0.5  # weight of example-question words when nominating candidates
-RARE_FRACTION = 0.005  # only words in fewer example questions' items than this nominate through examples
+RARE_FRACTION = 0.005  # a word of example questions nominates only if fewer items' examples have it
 MAX_CANDIDATES = 50  # full scoring only for the best pre-scored candidates
 COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
 
@@ -262,7 +262,7 @@ class _Entry:
     groups: frozenset[str] = frozenset()  # applicant groups its official name names
     mainland: bool = False  # it names mainland residents: the general case
     lookup: bool = False  # it only looks something up
-    facets: tuple[tuple[str, frozenset[str]], ...] = ()  # stage/scope values its official name shows
+    facets: tuple[tuple[str, frozenset[str]], ...] = ()  # facet values (stages) its official name shows
     examples: tuple[frozenset[str], ...] = ()  # content words of each example question
     example_tokens: frozenset[str] = frozenset()  # of all of them
     example_masses: tuple[float, ...] = ()
@@ -280,7 +280,7 @@ class _Query:
     groups: frozenset[str] = frozenset()  # applicant groups the question mentions
     lookup: bool = False  # it asks to look something up or check it
     advice: bool = False  # it asks for advice, opinions or trivia rather than a service
-    # stage/scope values it asks for, per facet, and whether it was silent (the default applies)
+    # facet values (stages) it asks for, and whether it was silent so that the default applies
     facets: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)
     example_mass: float = 0.0  # its words' weight among example questions
 
