@@ -567,13 +567,14 @@ class SearchIndex:
 
     def _example_similarity(self, entry: _Entry, query: _Query) -> float:
         """How closely the question resembles the item's example questions (0..1, Dice on word weights)."""
-        best = 0.0
-        if entry.example_tokens.isdisjoint(query.expanded):
-            return best
-        for words, mass in zip(entry.examples, entry.example_masses):
-            if not words.isdisjoint(query.expanded):
-                best = max(best, 2 * self._example_idf_sum(words & query.expanded) / (mass + query.example_mass))
-        return best
+        shared = [0.0] * len(entry.examples)
+        for token in entry.example_tokens & query.expanded:  # a few words: cheaper than a set per example
+            weight = self._example_idf[token]
+            for i, words in enumerate(entry.examples):
+                if token in words:
+                    shared[i] += weight
+        return max((2 * s / (mass + query.example_mass) for s, mass in zip(shared, entry.example_masses) if s),
+                   default=0.0)
 
     def _query_idf(self, tokens) -> float:
         # A word no item contains still counts against coverage, but less: it may be context
