@@ -51,7 +51,6 @@ DEPARTMENT_BOOST = 1.08
 MIN_QUOTED_CHARS = 3  # a 2-character alias inside a question is too often a coincidence
 GROUP_FACTOR = 0.9  # an item for a group of applicants the question does not mention
 LOOKUP_FACTOR = 0.9  # a look-up item when the question asks to get something done
-SERVICE_FACTOR = 0.95  # a service item when the question asks to look something up (gently: 查 is common)
 ADVICE_FACTOR = 0.85  # any item, when the question asks for advice or trivia
 FACET_FACTOR = 0.9  # an item whose stage (变更, 注销, 补发…) differs from the one the question asks for
 DEFAULT_FACET_FACTOR = 0.95  # an item off the default stage (新申请) when the question names none
@@ -553,8 +552,6 @@ class SearchIndex:
             score *= GROUP_FACTOR
         if entry.lookup and not query.lookup:
             score *= LOOKUP_FACTOR
-        elif query.lookup and not entry.lookup:
-            score *= SERVICE_FACTOR
         if query.advice:
             score *= ADVICE_FACTOR
         for facet, shown in entry.facets:
