@@ -11,9 +11,12 @@ as catalogue words (pinyin), and colloquial phrases add the official words they 
 * *query coverage*: how much of the question's content the item explains;
 * a *region affinity* factor: an item in the mentioned region (or its parents, which serve it)
   keeps its score, an item elsewhere loses most of it; the exact level mentioned wins ties;
+* *example questions*: resembling one of the item's example questions (Dice on word weights of
+  their own) fills part of what the words left open (a soft OR, never reaching 1.0);
 * *ranking cues* (``guides/data/ranking_cues.yaml``): an item for a group of applicants the
-  question does not mention, a look-up item for a question that wants something done, and any
-  item for a question asking for advice or trivia score a little less.
+  question does not mention, a look-up item for a question that wants something done, an item
+  for another stage (变更, 注销…) than the one asked for (a first application when none is), and
+  any item for a question asking for advice or trivia score a little less.
 
 Below :data:`CONFIDENCE_THRESHOLD` nothing is returned: the caller says "no confident match"
 and may offer :attr:`SearchResponse.closest` as suggestions, never as an answer.

@@ -95,7 +95,7 @@ MAX_ALIAS_CHARS = 100
 MAX_EXAMPLE_CHARS = 120
 
 
-def load_overlay(directory: Path, what: str = "aliases", max_chars: int = MAX_ALIAS_CHARS) -> dict[str, list[str]]:
+def load_overlay(directory: Path, what: str, max_chars: int) -> dict[str, list[str]]:
     """Lists of ``what`` by official item name from every ``*.yaml`` in ``directory``; raises ValidationFailed."""
     overlay: dict[str, list[str]] = {}
     problems: list[str] = []
