@@ -15,10 +15,13 @@ as catalogue words (pinyin), and colloquial phrases add the official words they 
   their own) fills part of what the words left open (a soft OR, never reaching 1.0);
 * *ranking cues* (``guides/data/ranking_cues.yaml``): an item for a group of applicants the
   question does not mention, a look-up item for a question that wants something done, an item
-  for another stage (变更, 注销…) than the one asked for (a first application when none is), and
-  any item for a question asking for advice or trivia score a little less.
+  for another stage (变更, 注销…) or applicant (个人, 企业) than the one asked for (a first
+  application when no stage is), and any item for a question asking for advice or trivia score a
+  little less; a group the question mentions (香港人) counts as the words names use for it (外商投资).
 
-Below :data:`CONFIDENCE_THRESHOLD` nothing is returned: the caller says "no confident match"
+Candidates are ranked by confidence plus how much of the question each explains relative to the
+best-explaining candidate: in a long story every item's coverage is small, and only the relative
+one tells the candidates apart. Below :data:`CONFIDENCE_THRESHOLD` nothing is returned: the caller says "no confident match"
 and may offer :attr:`SearchResponse.closest` as suggestions, never as an answer.
 """
 
@@ -61,6 +64,7 @@ EXAMPLE_WEIGHT = 0.5  # how much resembling one of an item's example questions a
 EXAMPLE_NOMINATION = 0.5  # weight of example-question words when nominating candidates
 RARE_FRACTION = 0.005  # a word of example questions nominates only if fewer items' examples have it
 MAX_CANDIDATES = 50  # full scoring only for the best pre-scored candidates
+RELATIVE_COVERAGE_WEIGHT = 0.25  # ranking only: coverage relative to the best candidate's
 COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
 
 
@@ -164,6 +168,10 @@ class RankingCues:
     def question_groups(self, text: str) -> frozenset[str]:
         return frozenset(g for g, _, in_question in self.groups if any(m in text for m in in_question))
 
+    def group_name_words(self, groups: frozenset[str]) -> tuple[str, ...]:
+        """The words by which item names name these groups (外商投资 for a question about 港资)."""
+        return tuple(m for g, in_name, _ in self.groups if g in groups for m in in_name)
+
     def asks_advice(self, text: str) -> bool:
         return any(m in text for m in self.advice_questions)
 
@@ -206,7 +214,11 @@ class Hit:
 
 @dataclass
 class SearchResponse:
-    """Ranked confident results; ``closest`` holds the best guesses when nothing was confident."""
+    """Ranked confident results; ``closest`` holds the best guesses when nothing was confident.
+
+    Each hit's score is the confidence in that item. The ranking also weighs how much of the
+    question an item explains relative to the other candidates, so a later hit may score higher.
+    """
 
     question: str
     results: list[Hit] = field(default_factory=list)
@@ -286,6 +298,7 @@ class _Query:
     # facet values (stages) it asks for, and whether it was silent so that the default applies
     facets: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)
     example_mass: float = 0.0  # its words' weight among example questions
+    group_words: frozenset[str] = frozenset()  # how item names call the groups it mentions
 
 
 def index_records(session: Session) -> dict:
@@ -479,8 +492,13 @@ class SearchIndex:
         bigrams = set(han_bigrams(stripped)) | {b for w in corrections for b in han_bigrams(w)}
         department_names = [m.text for m in mentions if m.label == "DEPT"]
         cues = ranking_cues()
+        groups = cues.question_groups(text)
+        # 香港人在广州开公司: the question names the group the way people do; item names say 外商投资.
+        group_words = frozenset(w for w in cues.group_name_words(groups) if w in self._idf) - expanded
+        if group_words:
+            expanded = expanded | group_words
         return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
-                      groups=cues.question_groups(text), lookup=cues.asks_lookup(text),
+                      groups=groups, group_words=group_words, lookup=cues.asks_lookup(text),
                       advice=cues.asks_advice(text), facets=cues.question_facets(literal),
                       example_mass=self._example_idf_sum(expanded) if self._example_idf else 0.0)
 
@@ -517,7 +535,8 @@ class SearchIndex:
             return list(prescore)
         return heapq.nlargest(MAX_CANDIDATES, prescore, key=prescore.__getitem__)
 
-    def _score(self, entry: _Entry, query: _Query, q_mass: float) -> float:
+    def _score(self, entry: _Entry, query: _Query, q_mass: float) -> tuple[float, float]:
+        """The item's confidence (0..1) and how much of the question it explains (0..1)."""
         best = official = 0.0
         expanded = query.expanded is not query.tokens
         for position, f in enumerate(entry.fields):
@@ -544,14 +563,17 @@ class SearchIndex:
             dept_only = entry.dept_tokens & query.expanded
             if dept_only:
                 best = DEPARTMENT_FIELD_WEIGHT * self._idf_sum(dept_only) / entry.dept_mass
-        q_cov = self._query_idf(entry.all_tokens & query.expanded) / q_mass if q_mass else best
-        score = NAME_WEIGHT * best + QUERY_WEIGHT * min(1.0, q_cov) + OFFICIAL_NAME_WEIGHT * official
+        q_cov = min(1.0, self._query_idf(entry.all_tokens & query.expanded) / q_mass) if q_mass else best
+        score = NAME_WEIGHT * best + QUERY_WEIGHT * q_cov + OFFICIAL_NAME_WEIGHT * official
         if entry.examples and query.example_mass:
             # Soft OR: resemblance fills part of what the words left open, and never reaches 1.0,
             # so it cannot tie items the name already tells apart.
             score += EXAMPLE_WEIGHT * self._example_similarity(entry, query) * (1.0 - score)
         score *= self._affinity(entry.region_code, query.regions)
-        if (entry.groups and entry.groups.isdisjoint(query.groups)) or (entry.mainland and query.groups):
+        if entry.groups:
+            if entry.groups.isdisjoint(query.groups):
+                score *= GROUP_FACTOR
+        elif entry.mainland and query.groups:
             score *= GROUP_FACTOR
         if entry.lookup and not query.lookup:
             score *= LOOKUP_FACTOR
@@ -563,7 +585,7 @@ class SearchIndex:
                 score *= DEFAULT_FACET_FACTOR if defaulted else FACET_FACTOR
         if entry.department_code in query.departments:
             score = min(1.0, score * DEPARTMENT_BOOST)
-        return round(score, 4)
+        return round(score, 4), q_cov
 
     def _example_similarity(self, entry: _Entry, query: _Query) -> float:
         """How closely the question resembles the item's example questions (0..1, Dice on word weights)."""
@@ -621,15 +643,21 @@ class SearchIndex:
         scope = self._region_scope(region) if region else None
         if region and scope is None:
             return response  # unknown region: nothing can match it
-        q_mass = self._query_idf(query.expanded)
+        # Group words are alternatives to the question's own: they may be matched, never missed.
+        q_mass = self._query_idf(query.expanded - query.group_words)
         scored = []
         for index in self._candidates(query):
             entry = self._entries[index]
             if scope is None or entry.region_code in scope:
-                scored.append((self._score(entry, query, q_mass), entry))
-        top = heapq.nsmallest(limit, scored, key=lambda pair: (-pair[0], len(pair[1].name), pair[1].code))
-        hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, e in top]
-        if hits and hits[0].score >= CONFIDENCE_THRESHOLD:
+                scored.append((*self._score(entry, query, q_mass), entry))
+        # A long story leaves most of its words unexplained by every item, so its coverage scores
+        # are all small and barely separate the candidates. The ranking also weighs coverage
+        # relative to the best candidate's; confidence stays the absolute score.
+        best_cov = max((cov for _, cov, _ in scored), default=0.0) or 1.0
+        top = heapq.nsmallest(limit, scored, key=lambda t: (
+            -(t[0] + RELATIVE_COVERAGE_WEIGHT * (t[1] / best_cov - t[1])), len(t[2].name), t[2].code))
+        hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, e in top]
+        if hits and max(h.score for h in hits) >= CONFIDENCE_THRESHOLD:
             response.results = [h for h in hits if h.score >= CONFIDENCE_THRESHOLD]
         else:
             response.closest = hits
