@@ -14,7 +14,8 @@ as catalogue words (pinyin), and colloquial phrases add the official words they 
 * *example questions*: resembling one of the item's example questions (Dice on word weights of
   their own) fills part of what the words left open (a soft OR, never reaching 1.0);
 * *ranking cues* (``guides/data/ranking_cues.yaml``): an item for a group of applicants the
-  question does not mention, a look-up item for a question that wants something done, an item
+  question does not mention, a look-up item for a question that wants something done (and a
+  service item for one that plainly asks to look something up), an item
   for another stage (变更, 注销…) or applicant (个人, 企业) than the one asked for (a first
   application when no stage is), and any item for a question asking for advice or trivia score a
   little less; a group the question mentions (香港人) counts as the words names use for it (外商投资).
@@ -57,6 +58,7 @@ DEPARTMENT_BOOST = 1.08
 MIN_QUOTED_CHARS = 3  # a 2-character alias inside a question is too often a coincidence
 GROUP_FACTOR = 0.9  # an item for a group of applicants the question does not mention
 LOOKUP_FACTOR = 0.9  # a look-up item when the question asks to get something done
+SERVICE_FACTOR = 0.9  # a service item when the question plainly asks to look something up
 ADVICE_FACTOR = 0.85  # any item, when the question asks for advice or trivia
 FACET_FACTOR = 0.9  # an item whose stage (变更, 注销, 补发…) differs from the one the question asks for
 DEFAULT_FACET_FACTOR = 0.95  # an item off the default stage (新申请) when the question names none
@@ -136,6 +138,7 @@ class RankingCues:
     advice_questions: tuple[str, ...]
     lookup_names: tuple[str, ...]
     lookup_questions: tuple[str, ...]
+    clear_lookup_questions: tuple[str, ...]
     # (facet, default value or "", ((value, in_name, in_question), ...))
     facets: tuple[tuple[str, str, tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]], ...] = ()
 
@@ -181,6 +184,9 @@ class RankingCues:
     def asks_lookup(self, text: str) -> bool:
         return any(m in text for m in self.lookup_questions)
 
+    def clearly_asks_lookup(self, text: str) -> bool:
+        return any(m in text for m in self.clear_lookup_questions)
+
 
 @lru_cache(maxsize=1)
 def ranking_cues() -> RankingCues:
@@ -197,7 +203,8 @@ def ranking_cues() -> RankingCues:
          tuple((str(v), words(w, "in_name"), words(w, "in_question")) for v, w in ((spec or {}).get("values") or {}).items()))
         for f, spec in (data.get("facets") or {}).items())
     return RankingCues(groups, words(data.get("mainland"), "in_name"), words(data.get("advice"), "in_question"),
-                       words(data.get("lookups"), "in_name"), words(data.get("lookups"), "in_question"), facets)
+                       words(data.get("lookups"), "in_name"), words(data.get("lookups"), "in_question"),
+                       words(data.get("lookups"), "clearly_in_question"), facets)
 
 
 @dataclass(frozen=True)
@@ -294,6 +301,7 @@ class _Query:
     department_names: list[str] = field(default_factory=list)  # every department mention, generic ones too
     groups: frozenset[str] = frozenset()  # applicant groups the question mentions
     lookup: bool = False  # it asks to look something up or check it
+    clear_lookup: bool = False  # it plainly asks to look something up (查询, 在哪查, 进度)
     advice: bool = False  # it asks for advice, opinions or trivia rather than a service
     # facet values (stages) it asks for, and whether it was silent so that the default applies
     facets: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)
@@ -499,6 +507,7 @@ class SearchIndex:
             expanded = expanded | group_words
         return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
                       groups=groups, group_words=group_words, lookup=cues.asks_lookup(text),
+                      clear_lookup=cues.clearly_asks_lookup(text),
                       advice=cues.asks_advice(text), facets=cues.question_facets(literal),
                       example_mass=self._example_idf_sum(expanded) if self._example_idf else 0.0)
 
@@ -577,6 +586,8 @@ class SearchIndex:
             score *= GROUP_FACTOR
         if entry.lookup and not query.lookup:
             score *= LOOKUP_FACTOR
+        elif query.clear_lookup and not entry.lookup:
+            score *= SERVICE_FACTOR
         if query.advice:
             score *= ADVICE_FACTOR
         for facet, shown in entry.facets:

@@ -131,6 +131,16 @@ def test_look_up_items_rank_below_the_service_unless_the_question_looks_somethin
     assert codes(index.search("台湾通行证首次办证，想查一下办到哪了"))[0] == "X-0"
 
 
+def test_a_question_that_plainly_looks_something_up_prefers_the_look_up_item():
+    # Both names score alike on words; only the look-up cues tell them apart.
+    index = plain_index(["毕业生档案接收", "毕业生档案名录", *OTHER_ITEMS])
+    assert ranked(index.search("毕业生档案"))[0] == "X-0"
+    assert ranked(index.search("想查一下毕业生档案"))[0] == "X-1"
+    # 查 alone is no plain look-up (检查 and 查出病 contain it too): the service keeps its score.
+    scores = {h.code: h.score for h in index.search("检查毕业生档案").results}
+    assert scores["X-0"] >= scores["X-1"]
+
+
 def test_synonym_phrases_with_pieces_match_in_any_order_with_gaps():
     from guides.search import synonym_officials
 
