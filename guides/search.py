@@ -20,9 +20,9 @@ as catalogue words (pinyin), and colloquial phrases add the official words they 
   application when no stage is), and any item for a question asking for advice or trivia score a
   little less; a group the question mentions (香港人) counts as the words names use for it (外商投资).
 
-Candidates are ranked by confidence plus how much of the question each explains relative to the
-best-explaining candidate: in a long story every item's coverage is small, and only the relative
-one tells the candidates apart. Below :data:`CONFIDENCE_THRESHOLD` nothing is returned: the caller says "no confident match"
+Candidates are ranked by confidence plus how much of the question each explains, and how closely
+it resembles their examples, relative to the best candidate: in a long story both are small for
+every item, and only the relative figures tell the candidates apart. Below :data:`CONFIDENCE_THRESHOLD` nothing is returned: the caller says "no confident match"
 and may offer :attr:`SearchResponse.closest` as suggestions, never as an answer.
 """
 
@@ -67,6 +67,7 @@ EXAMPLE_NOMINATION = 0.5  # weight of example-question words when nominating can
 RARE_FRACTION = 0.005  # a word of example questions nominates only if fewer items' examples have it
 MAX_CANDIDATES = 50  # full scoring only for the best pre-scored candidates
 RELATIVE_COVERAGE_WEIGHT = 0.25  # ranking only: coverage relative to the best candidate's
+RELATIVE_EXAMPLE_WEIGHT = 0.1  # ranking only: example resemblance relative to the best candidate's
 COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
 
 
@@ -544,8 +545,9 @@ class SearchIndex:
             return list(prescore)
         return heapq.nlargest(MAX_CANDIDATES, prescore, key=prescore.__getitem__)
 
-    def _score(self, entry: _Entry, query: _Query, q_mass: float) -> tuple[float, float]:
-        """The item's confidence (0..1) and how much of the question it explains (0..1)."""
+    def _score(self, entry: _Entry, query: _Query, q_mass: float) -> tuple[float, float, float]:
+        """The item's confidence, how much of the question it explains and how closely the
+        question resembles its examples (each 0..1)."""
         best = official = 0.0
         expanded = query.expanded is not query.tokens
         for position, f in enumerate(entry.fields):
@@ -577,7 +579,10 @@ class SearchIndex:
         if entry.examples and query.example_mass:
             # Soft OR: resemblance fills part of what the words left open, and never reaches 1.0,
             # so it cannot tie items the name already tells apart.
-            score += EXAMPLE_WEIGHT * self._example_similarity(entry, query) * (1.0 - score)
+            sim = self._example_similarity(entry, query)
+            score += EXAMPLE_WEIGHT * sim * (1.0 - score)
+        else:
+            sim = 0.0
         score *= self._affinity(entry.region_code, query.regions)
         if entry.groups:
             if entry.groups.isdisjoint(query.groups):
@@ -596,7 +601,7 @@ class SearchIndex:
                 score *= DEFAULT_FACET_FACTOR if defaulted else FACET_FACTOR
         if entry.department_code in query.departments:
             score = min(1.0, score * DEPARTMENT_BOOST)
-        return round(score, 4), q_cov
+        return round(score, 4), q_cov, sim
 
     def _example_similarity(self, entry: _Entry, query: _Query) -> float:
         """How closely the question resembles the item's example questions (0..1, Dice on word weights)."""
@@ -661,13 +666,21 @@ class SearchIndex:
             entry = self._entries[index]
             if scope is None or entry.region_code in scope:
                 scored.append((*self._score(entry, query, q_mass), entry))
-        # A long story leaves most of its words unexplained by every item, so its coverage scores
-        # are all small and barely separate the candidates. The ranking also weighs coverage
-        # relative to the best candidate's; confidence stays the absolute score.
-        best_cov = max((cov for _, cov, _ in scored), default=0.0) or 1.0
-        top = heapq.nsmallest(limit, scored, key=lambda t: (
-            -(t[0] + RELATIVE_COVERAGE_WEIGHT * (t[1] / best_cov - t[1])), len(t[2].name), t[2].code))
-        hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, e in top]
+        # A long story leaves most of its words unexplained by every item and resembles no example
+        # closely, so coverage and resemblance are small for all candidates and barely separate
+        # them. The ranking also weighs both relative to the best candidate's; confidence stays
+        # the absolute score.
+        best_cov = max((t[1] for t in scored), default=0.0) or 1.0
+        best_sim = max((t[2] for t in scored), default=0.0) or 1.0
+
+        def rank(t):
+            _, cov, sim, entry = t
+            relative = (RELATIVE_COVERAGE_WEIGHT * (cov / best_cov - cov)
+                        + RELATIVE_EXAMPLE_WEIGHT * (sim / best_sim - sim))
+            return -(t[0] + relative), len(entry.name), entry.code
+
+        top = heapq.nsmallest(limit, scored, key=rank)
+        hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in top]
         if hits and max(h.score for h in hits) >= CONFIDENCE_THRESHOLD:
             response.results = [h for h in hits if h.score >= CONFIDENCE_THRESHOLD]
         else:
