@@ -18,7 +18,8 @@ as catalogue words (pinyin), and colloquial phrases add the official words they 
   service item for one that plainly asks to look something up), an item
   for another stage (变更, 注销…) or applicant (个人, 企业) than the one asked for (a first
   application when no stage is), and any item for a question asking for advice or trivia score a
-  little less; a group the question mentions (香港人) counts as the words names use for it (外商投资).
+  little less, and so does an item when the question names a qualifier of a sibling item (same
+  parent name: 初始注册 vs 重新注册) and none of its own; a group the question mentions (香港人) counts as the words names use for it (外商投资).
 
 Candidates are ranked by confidence plus how much of the question each explains, and how closely
 it resembles their examples, relative to the best candidate: in a long story both are small for
@@ -31,7 +32,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -68,6 +69,7 @@ RARE_FRACTION = 0.005  # a word of example questions nominates only if fewer ite
 MAX_CANDIDATES = 50  # full scoring only for the best pre-scored candidates
 RELATIVE_COVERAGE_WEIGHT = 0.25  # ranking only: coverage relative to the best candidate's
 RELATIVE_EXAMPLE_WEIGHT = 0.1  # ranking only: example resemblance relative to the best candidate's
+SIBLING_FACTOR = 0.9  # a sibling item's qualifier (重新注册) is in the question and none of its own
 COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
 
 
@@ -289,6 +291,8 @@ class _Entry:
     examples: tuple[frozenset[str], ...] = ()  # content words of each example question
     example_tokens: frozenset[str] = frozenset()  # of all of them
     example_masses: tuple[float, ...] = ()
+    own_words: frozenset[str] = frozenset()  # words of its name that tell it from its sibling items
+    sibling_words: frozenset[str] = frozenset()  # such words of its siblings' names, not of its own
 
 
 @dataclass
@@ -339,6 +343,34 @@ def index_records(session: Session) -> dict:
         "departments": [(d.code, [d.name, d.short_name or "", *d.aliases]) for d in dept_rows],
         "department_regions": {d.code: d.region.code for d in dept_rows},
     }
+
+
+def _sibling_key(item: dict) -> str:
+    """Items with the same parent catalogue name, or the same name before a bracketed qualifier."""
+    parent = normalise(item.get("parent_name") or "", limit=None)
+    if parent:
+        return parent
+    name = normalise(item["name"], limit=None)
+    cut = name.find("(")
+    return name[:cut] if cut > 0 else ""
+
+
+def _mark_siblings(entries: list, items: list[dict], field_of) -> None:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        key = _sibling_key(item)
+        if key:
+            groups[key].append(i)
+    for key, members in groups.items():
+        names = {entries[i].fields[0].tokens for i in members}
+        if len(names) < 2:
+            continue
+        base = field_of(key).tokens | frozenset.intersection(*names)
+        # Single characters (增, 项) are too often parts of unrelated words to tell items apart.
+        own = {i: frozenset(t for t in entries[i].fields[0].tokens - base if len(t) >= 2) for i in members}
+        for i in members:
+            others = frozenset().union(*(own[j] for j in members if j != i)) - entries[i].fields[0].tokens
+            entries[i] = replace(entries[i], own_words=own[i], sibling_words=others)
 
 
 class SearchIndex:
@@ -427,6 +459,7 @@ class SearchIndex:
                                   groups=cues.item_groups(name), mainland=cues.is_mainland(name),
                                   lookup=cues.is_lookup(name), facets=cues.item_facets(name),
                                   examples=examples, example_tokens=frozenset().union(*examples)))
+        _mark_siblings(entries, items, field_of)
         vocabulary |= {k for k, _ in synonym_table() for k in k.split()}
         recognizer = MentionRecognizer(list(regions), list(departments)) if (regions or departments) else None
         return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary)),
@@ -595,6 +628,9 @@ class SearchIndex:
             score *= SERVICE_FACTOR
         if query.advice:
             score *= ADVICE_FACTOR
+        if entry.sibling_words and not (entry.sibling_words.isdisjoint(query.expanded)
+                                        or not entry.own_words.isdisjoint(query.expanded)):
+            score *= SIBLING_FACTOR
         for facet, shown in entry.facets:
             asked, defaulted = query.facets.get(facet, (frozenset(), False))
             if asked and shown.isdisjoint(asked):

@@ -175,6 +175,17 @@ def test_stage_cues_prefer_the_sub_item_for_the_stage_the_question_asks_for():
     assert ranked(index.search("不干保安了，保安员证怎么处理"))[0] == "X-3"
 
 
+def test_a_qualifier_of_a_sibling_item_ranks_the_items_without_it_lower(monkeypatch):
+    import guides.search as search
+
+    names = ["二级建造师注册核准(初始注册)", "二级建造师注册核准(重新注册)", *OTHER_ITEMS]
+    aliases = {0: ["二级建造师注册"]}  # a generic alias: it covers any 二建 registration question
+    assert ranked(plain_index(names, aliases).search("二级建造师 重新注册"))[0] == "X-1"
+    assert ranked(plain_index(names, aliases).search("二级建造师注册"))[0] == "X-0"
+    monkeypatch.setattr(search, "SIBLING_FACTOR", 1.0)
+    assert ranked(plain_index(names, aliases).search("二级建造师 重新注册"))[0] == "X-0"
+
+
 def test_example_questions_rank_the_item_a_question_resembles():
     names = ["律师执业变更审核(市内转所)", "律师执业变更审核(跨市转所)", *OTHER_ITEMS]
     examples = {0: ["在同一个城市里换了一家律所，执业机构要变更", "市内 换律所 执业变更"],
