@@ -13,17 +13,19 @@ as catalogue words (pinyin), and colloquial phrases add the official words they 
   keeps its score, an item elsewhere loses most of it; the exact level mentioned wins ties;
 * *example questions*: resembling one of the item's example questions (Dice on word weights of
   their own) fills part of what the words left open (a soft OR, never reaching 1.0);
-* *ranking cues* (``guides/data/ranking_cues.yaml``): an item for a group of applicants the
-  question does not mention, a look-up item for a question that wants something done (and a
-  service item for one that plainly asks to look something up), an item
-  for another stage (变更, 注销…) or applicant (个人, 企业) than the one asked for (a first
-  application when no stage is), and any item for a question asking for advice or trivia score a
-  little less, and so does an item when the question names a qualifier of a sibling item (same
-  parent name: 初始注册 vs 重新注册) and none of its own; a group the question mentions (香港人) counts as the words names use for it (外商投资).
+* *ranking cues* (``guides/data/ranking_cues.yaml``) lower an item's score a little when it is
+  for a group of applicants the question does not mention; a look-up item when the question wants
+  something done, or a service item when it plainly asks to look something up; an item for
+  another stage (变更, 注销…; a first application when the question names none) or applicant
+  (个人, 企业) than the one asked for; an item whose sibling's qualifier (same parent name: 初始注册
+  vs 重新注册) the question names, and none of its own; and every item when the question asks for
+  advice or trivia. A group the question mentions (香港人) counts as the words names use for it
+  (外商投资).
 
 Candidates are ranked by confidence plus how much of the question each explains, and how closely
 it resembles their examples, relative to the best candidate: in a long story both are small for
-every item, and only the relative figures tell the candidates apart. Below :data:`CONFIDENCE_THRESHOLD` nothing is returned: the caller says "no confident match"
+every item, and only the relative figures tell the candidates apart. Below
+:data:`CONFIDENCE_THRESHOLD` nothing is returned: the caller says "no confident match"
 and may offer :attr:`SearchResponse.closest` as suggestions, never as an answer.
 """
 
