@@ -48,7 +48,7 @@ from guides.pinyin import PinyinCorrector
 from guides.text import content_tokens, han_bigrams, new_tokenizer, normalise, stopwords
 from guides.vocab import WORD_FREQ, catalogue_words
 
-CONFIDENCE_THRESHOLD = 0.52
+CONFIDENCE_THRESHOLD = 0.53
 NAME_WEIGHT = 0.65  # best name or alias coverage
 QUERY_WEIGHT = 0.25  # how much of the question the item explains
 OFFICIAL_NAME_WEIGHT = 0.10  # the official name itself: breaks ties between look-alike items
@@ -65,12 +65,15 @@ SERVICE_FACTOR = 0.9  # a service item when the question plainly asks to look so
 ADVICE_FACTOR = 0.85  # any item, when the question asks for advice or trivia
 FACET_FACTOR = 0.9  # an item whose stage (变更, 注销, 补发…) differs from the one the question asks for
 DEFAULT_FACET_FACTOR = 0.95  # an item off the default stage (新申请) when the question names none
-EXAMPLE_WEIGHT = 0.5  # how much resembling one of an item's example questions adds to its score
+EXAMPLE_WEIGHT = 0.6  # how much resembling one of an item's example questions adds to its score
 EXAMPLE_NOMINATION = 0.5  # weight of example-question words when nominating candidates
 RARE_FRACTION = 0.005  # a word of example questions nominates only if fewer items' examples have it
 MAX_CANDIDATES = 50  # full scoring only for the best pre-scored candidates
 RELATIVE_COVERAGE_WEIGHT = 0.25  # ranking only: coverage relative to the best candidate's
 RELATIVE_EXAMPLE_WEIGHT = 0.1  # ranking only: example resemblance relative to the best candidate's
+# ranking only: resemblance weighs more in the ranking than in the confidence, because
+# out-of-scope questions resemble some example too (微信聊天记录怎么恢复 ~ 聊天记录公证)
+EXAMPLE_RANK_WEIGHT = 0.4
 SIBLING_FACTOR = 0.9  # a sibling item's qualifier (重新注册) is in the question and none of its own
 COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
 
@@ -714,7 +717,8 @@ class SearchIndex:
         def rank(t):
             _, cov, sim, entry = t
             relative = (RELATIVE_COVERAGE_WEIGHT * (cov / best_cov - cov)
-                        + RELATIVE_EXAMPLE_WEIGHT * (sim / best_sim - sim))
+                        + RELATIVE_EXAMPLE_WEIGHT * (sim / best_sim - sim)
+                        + EXAMPLE_RANK_WEIGHT * sim * (1.0 - t[0]))
             return -(t[0] + relative), len(entry.name), entry.code
 
         top = heapq.nsmallest(limit, scored, key=rank)
