@@ -63,7 +63,7 @@ GROUP_FACTOR = 0.9  # an item for a group of applicants the question does not me
 LOOKUP_FACTOR = 0.9  # a look-up item when the question asks to get something done
 SERVICE_FACTOR = 0.9  # a service item when the question plainly asks to look something up
 ADVICE_FACTOR = 0.85  # any item, when the question asks for advice or trivia
-FACET_FACTOR = 0.9  # an item whose stage (变更, 注销, 补发…) differs from the one the question asks for
+FACET_FACTOR = 0.9  # an item whose stage (变更, 注销…) or applicant (个人, 企业) is not the one asked for
 DEFAULT_FACET_FACTOR = 0.95  # an item off the default stage (新申请) when the question names none
 EXAMPLE_WEIGHT = 0.6  # how much resembling one of an item's example questions adds to its score
 EXAMPLE_NOMINATION = 0.5  # weight of example-question words when nominating candidates
@@ -71,9 +71,7 @@ RARE_FRACTION = 0.005  # a word of example questions nominates only if fewer ite
 MAX_CANDIDATES = 50  # full scoring only for the best pre-scored candidates
 RELATIVE_COVERAGE_WEIGHT = 0.25  # ranking only: coverage relative to the best candidate's
 RELATIVE_EXAMPLE_WEIGHT = 0.1  # ranking only: example resemblance relative to the best candidate's
-# ranking only: resemblance weighs more in the ranking than in the confidence, because
-# out-of-scope questions resemble some example too (微信聊天记录怎么恢复 ~ 聊天记录公证)
-EXAMPLE_RANK_WEIGHT = 0.4
+EXAMPLE_RANK_WEIGHT = 0.4  # ranking only: resemblance added on top of EXAMPLE_WEIGHT (soft OR)
 SIBLING_FACTOR = 0.9  # a sibling item's qualifier (重新注册) is in the question and none of its own
 COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
 
@@ -707,19 +705,19 @@ class SearchIndex:
             entry = self._entries[index]
             if scope is None or entry.region_code in scope:
                 scored.append((*self._score(entry, query, q_mass), entry))
-        # A long story leaves most of its words unexplained by every item and resembles no example
-        # closely, so coverage and resemblance are small for all candidates and barely separate
-        # them. The ranking also weighs both relative to the best candidate's; confidence stays
-        # the absolute score.
-        best_cov = max((t[1] for t in scored), default=0.0) or 1.0
-        best_sim = max((t[2] for t in scored), default=0.0) or 1.0
+        # The ranking weighs more than the confidence does. A long story leaves most of its words
+        # unexplained by every item and resembles no example closely, so coverage and resemblance
+        # count also relative to the best candidate's; and resemblance counts more, since
+        # out-of-scope questions resemble some example too and must not gain confidence from it.
+        best_cov = max((cov for _, cov, _, _ in scored), default=0.0) or 1.0
+        best_sim = max((sim for _, _, sim, _ in scored), default=0.0) or 1.0
 
-        def rank(t):
-            _, cov, sim, entry = t
-            relative = (RELATIVE_COVERAGE_WEIGHT * (cov / best_cov - cov)
-                        + RELATIVE_EXAMPLE_WEIGHT * (sim / best_sim - sim)
-                        + EXAMPLE_RANK_WEIGHT * sim * (1.0 - t[0]))
-            return -(t[0] + relative), len(entry.name), entry.code
+        def rank(candidate):
+            confidence, cov, sim, entry = candidate
+            extra = (RELATIVE_COVERAGE_WEIGHT * (cov / best_cov - cov)
+                     + RELATIVE_EXAMPLE_WEIGHT * (sim / best_sim - sim)
+                     + EXAMPLE_RANK_WEIGHT * sim * (1.0 - confidence))
+            return -(confidence + extra), len(entry.name), entry.code
 
         top = heapq.nsmallest(limit, scored, key=rank)
         hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in top]
