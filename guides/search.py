@@ -359,6 +359,7 @@ def _sibling_key(item: dict) -> str:
 
 
 def _mark_siblings(entries: list, items: list[dict], field_of) -> None:
+    """Give each item of a sibling group the words that tell it and its siblings apart."""
     groups: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(items):
         key = _sibling_key(item)
@@ -631,8 +632,8 @@ class SearchIndex:
             score *= SERVICE_FACTOR
         if query.advice:
             score *= ADVICE_FACTOR
-        if entry.sibling_words and not (entry.sibling_words.isdisjoint(query.expanded)
-                                        or not entry.own_words.isdisjoint(query.expanded)):
+        names_a_sibling = not entry.sibling_words.isdisjoint(query.expanded)
+        if names_a_sibling and entry.own_words.isdisjoint(query.expanded):
             score *= SIBLING_FACTOR
         for facet, shown in entry.facets:
             asked, defaulted = query.facets.get(facet, (frozenset(), False))
