@@ -47,7 +47,7 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def questions_for(size: str) -> list[dict]:
-    oos = read_jsonl(ROOT / "eval/search/out_of_scope.jsonl")
+    oos = [q for p in sorted((ROOT / "eval/search").glob("out_of_scope*.jsonl")) for q in read_jsonl(p)]
     if size == "sample":
         labelled = [q for p in sorted((ROOT / "eval/search/guangxi").glob("*.jsonl")) for q in read_jsonl(p)]
     else:

@@ -24,7 +24,7 @@ SETS = {
     "guangxi": {"source": ROOT / "guides" / "catalogue", "questions": sorted((ROOT / "eval/search/guangxi").glob("*.jsonl"))},
     "gdzwfw": {"source": SHARED / "datasets/gdzwfw-items/items.jsonl", "questions": sorted((ROOT / "eval/search/gdzwfw").glob("*.jsonl"))},
 }
-OUT_OF_SCOPE = ROOT / "eval/search/out_of_scope.jsonl"
+OUT_OF_SCOPE = sorted((ROOT / "eval/search").glob("out_of_scope*.jsonl"))  # short and long ones
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -73,7 +73,7 @@ def main() -> int:
     parser.add_argument("--split", choices=["dev", "test", "all"], default="all")
     parser.add_argument("--failures", type=int, default=15, help="failures to print per set (test split first)")
     args = parser.parse_args()
-    oos = read_jsonl(OUT_OF_SCOPE)
+    oos = [{**q, "file": path.stem} for path in OUT_OF_SCOPE for q in read_jsonl(path)]
     for name, spec in SETS.items():
         if not spec["source"].exists():
             print(f"[{name}] skipped: {spec['source']} not found")
