@@ -25,7 +25,9 @@ as catalogue words (pinyin), and colloquial phrases add the official words they 
 Candidates are ranked by confidence plus how much of the question each explains, and how closely
 it resembles their examples, relative to the best candidate: in a long story both are small for
 every item, and only the relative figures tell the candidates apart. Below
-:data:`CONFIDENCE_THRESHOLD` nothing is returned: the caller says "no confident match"
+:data:`CONFIDENCE_THRESHOLD`, or when the question resembles a message that asks for no service
+(``guides/data/not_a_service.yaml``: advice, chit-chat, consumer and technology questions) more
+than any candidate's examples, nothing is returned: the caller says "no confident match"
 and may offer :attr:`SearchResponse.closest` as suggestions, never as an answer.
 """
 
@@ -73,6 +75,8 @@ RELATIVE_COVERAGE_WEIGHT = 0.25  # ranking only: coverage relative to the best c
 RELATIVE_EXAMPLE_WEIGHT = 0.1  # ranking only: example resemblance relative to the best candidate's
 EXAMPLE_RANK_WEIGHT = 0.4  # ranking only: resemblance added on top of EXAMPLE_WEIGHT (soft OR)
 SIBLING_FACTOR = 0.9  # a sibling item's qualifier (重新注册) is in the question and none of its own
+NOT_A_SERVICE_MIN = 0.2  # resemblance to a message that asks for no service (guides/data/not_a_service.yaml)…
+NOT_A_SERVICE_MARGIN = 0.05  # …above every candidate's own resemblance: no confident match
 COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
 
 
@@ -213,6 +217,15 @@ def ranking_cues() -> RankingCues:
                        words(data.get("lookups"), "clearly_in_question"), facets)
 
 
+@lru_cache(maxsize=1)
+def not_a_service_examples() -> tuple[str, ...]:
+    """Messages that ask for no government service, from guides/data/not_a_service.yaml."""
+    data = yaml.safe_load(resources.files("guides").joinpath("data", "not_a_service.yaml").read_text("utf-8"))
+    if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
+        raise ValueError("guides/data/not_a_service.yaml: expected a list of messages")
+    return tuple(x for x in data if x.strip())
+
+
 @dataclass(frozen=True)
 class Hit:
     code: str
@@ -296,6 +309,14 @@ class _Entry:
     example_masses: tuple[float, ...] = ()
     own_words: frozenset[str] = frozenset()  # words of its name that tell it from its sibling items
     sibling_words: frozenset[str] = frozenset()  # such words of its siblings' names, not of its own
+
+
+@dataclass
+class _ExampleSet:
+    """Example questions as the resemblance score reads them (an item's, or the not-a-service ones)."""
+    examples: tuple[frozenset[str], ...] = ()
+    example_tokens: frozenset[str] = frozenset()
+    example_masses: tuple[float, ...] = ()
 
 
 @dataclass
@@ -383,8 +404,9 @@ class SearchIndex:
     def __init__(self, entries: list[_Entry], tokenizer, region_parents: dict[str, str | None],
                  recognizer: MentionRecognizer | None, corrector: PinyinCorrector,
                  department_regions: dict[str, str] | None = None,
-                 department_names: dict[str, str] | None = None):
+                 department_names: dict[str, str] | None = None, not_a_service: _ExampleSet | None = None):
         self._entries = entries
+        self._not_a_service = not_a_service or _ExampleSet()
         self._department_regions = department_regions or {}
         self._department_names = department_names or {}  # code -> full name
         self._tokenizer = tokenizer
@@ -416,6 +438,8 @@ class SearchIndex:
                 f.parts_mass = self._idf_sum(f.parts) or 1.0
                 f.bigram_mass = self._bigram_idf_sum(f.bigrams) or 1.0
             entry.example_masses = tuple(self._example_idf_sum(e) or 1.0 for e in entry.examples)
+        self._not_a_service.example_masses = tuple(self._example_idf_sum(e) or 1.0
+                                                   for e in self._not_a_service.examples)
         self._ancestor_chain = {code: tuple(self._walk_up(code)) for code in region_parents}
         self._depth = {code: len(chain) for code, chain in self._ancestor_chain.items()}
 
@@ -441,6 +465,9 @@ class SearchIndex:
             tokens = frozenset(content_tokens(tokenizer, norm))
             return _Field(norm, tokens, frozenset(han_bigrams(norm)), _finest(tokens))
 
+        def example_words(text: str) -> frozenset[str]:
+            return _finest(frozenset(content_tokens(tokenizer, normalise(text, limit=None))))
+
         entries = []
         cues = ranking_cues()
         vocabulary = set(words)
@@ -455,8 +482,7 @@ class SearchIndex:
             all_tokens = frozenset().union(dept_tokens, *(f.tokens for f in fields))
             all_bigrams = frozenset().union(*(f.bigrams for f in fields)) if fields else frozenset()
             vocabulary |= {t for f in fields for t in f.tokens if len(t) >= 2}
-            examples = tuple(e for e in (_finest(frozenset(content_tokens(tokenizer, normalise(x, limit=None))))
-                                         for x in item.get("examples") or []) if e)
+            examples = tuple(e for e in map(example_words, item.get("examples") or []) if e)
             name = normalise(item["name"], limit=None)
             entries.append(_Entry(item["code"], item["name"], item["department"], item.get("department_code", ""),
                                   item["region_code"], fields, dept_tokens, all_tokens, all_bigrams,
@@ -466,8 +492,10 @@ class SearchIndex:
         _mark_siblings(entries, items, field_of)
         vocabulary |= {k for k, _ in synonym_table() for k in k.split()}
         recognizer = MentionRecognizer(list(regions), list(departments)) if (regions or departments) else None
+        negatives = tuple(e for e in map(example_words, not_a_service_examples()) if e)
         return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary)),
-                   department_regions, {code: names[0] for code, names in departments if names})
+                   department_regions, {code: names[0] for code, names in departments if names},
+                   _ExampleSet(negatives, frozenset().union(*negatives)))
 
     @classmethod
     def from_session(cls, session: Session) -> "SearchIndex":
@@ -643,16 +671,23 @@ class SearchIndex:
             score = min(1.0, score * DEPARTMENT_BOOST)
         return round(score, 4), q_cov, sim
 
-    def _example_similarity(self, entry: _Entry, query: _Query) -> float:
+    def _example_similarity(self, entry: _Entry | _ExampleSet, query: _Query) -> float:
         """How closely the question resembles the item's example questions (0..1, Dice on word weights)."""
         shared = [0.0] * len(entry.examples)
         for token in entry.example_tokens & query.expanded:  # a few words: cheaper than a set per example
-            weight = self._example_idf[token]
+            weight = self._example_idf.get(token, self._default_idf)  # not-a-service words may be in no item
             for i, words in enumerate(entry.examples):
                 if token in words:
                     shared[i] += weight
         return max((2 * s / (mass + query.example_mass) for s, mass in zip(shared, entry.example_masses) if s),
                    default=0.0)
+
+    def _asks_no_service(self, query: _Query, best_sim: float) -> bool:
+        """The question resembles a message asking for no service more than any candidate's examples."""
+        if not self._not_a_service.examples or not query.example_mass:
+            return False
+        resemblance = self._example_similarity(self._not_a_service, query)
+        return resemblance >= NOT_A_SERVICE_MIN and resemblance > best_sim + NOT_A_SERVICE_MARGIN
 
     def _query_idf(self, tokens) -> float:
         # A word no item contains still counts against coverage, but less: it may be context
@@ -711,7 +746,8 @@ class SearchIndex:
         # count also relative to the best candidate's; and resemblance counts more, since
         # out-of-scope questions resemble some example too and must not gain confidence from it.
         best_cov = max((cov for _, cov, _, _ in scored), default=0.0) or 1.0
-        best_sim = max((sim for _, _, sim, _ in scored), default=0.0) or 1.0
+        most_alike = max((sim for _, _, sim, _ in scored), default=0.0)
+        best_sim = most_alike or 1.0
 
         def rank(candidate):
             confidence, cov, sim, entry = candidate
@@ -722,7 +758,7 @@ class SearchIndex:
 
         top = heapq.nsmallest(limit, scored, key=rank)
         hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in top]
-        if hits and max(h.score for h in hits) >= CONFIDENCE_THRESHOLD:
+        if hits and max(h.score for h in hits) >= CONFIDENCE_THRESHOLD and not self._asks_no_service(query, most_alike):
             response.results = [h for h in hits if h.score >= CONFIDENCE_THRESHOLD]
         else:
             response.closest = hits

@@ -141,6 +141,28 @@ def test_a_question_that_plainly_looks_something_up_prefers_the_look_up_item():
     assert scores["X-0"] >= scores["X-1"]
 
 
+def test_a_question_like_a_message_that_asks_for_no_service_gets_no_confident_match(monkeypatch):
+    import guides.search as search
+
+    names = ["机动车驾驶证换证", "普通护照签发", "结婚登记", "社会保障卡申领", "最低生活保障审核确认"]
+    examples = {0: ["驾照快到期了要去哪里换新的", "驾驶证有效期满换证要带什么"]}
+    advice = "刚拿到驾照三个月，一上路开车就紧张，有什么办法克服？"
+    monkeypatch.setattr(search, "not_a_service_examples", lambda: ())
+    assert codes(plain_index(names, examples=examples).search(advice)) == ["X-0"]
+    monkeypatch.setattr(search, "not_a_service_examples", lambda: ("新手刚拿驾照，开车上路紧张怎么克服",))
+    index = plain_index(names, examples=examples)
+    response = index.search(advice)
+    assert response.results == [] and ranked(response)[0] == "X-0"  # still offered as the closest
+    assert codes(index.search("驾照快到期了，去哪里换证")) == ["X-0"]
+
+
+def test_the_not_a_service_messages_are_a_list_of_text():
+    from guides.search import not_a_service_examples
+
+    messages = not_a_service_examples()
+    assert len(messages) >= 100 and all(isinstance(m, str) and m.strip() for m in messages)
+
+
 def test_synonym_phrases_with_pieces_match_in_any_order_with_gaps():
     from guides.search import synonym_officials
 
