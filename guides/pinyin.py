@@ -64,24 +64,33 @@ class PinyinCorrector:
         if not text:
             return []
         sounds = _syllables(text)
-        fuzzy = [_fuzzy(s) for s in sounds]
+        n = len(text)
+        # Span keys are slices of one joined string, and "all Han" is a prefix-count test: this runs
+        # for every span of every question, so no list slicing or joining per span.
+        plain, fuzzy = " ".join(sounds), " ".join(_fuzzy(s) for s in sounds)
+        starts, fuzzy_starts, non_han = [0], [0], [0]
+        for sound, char in zip(sounds, text):
+            starts.append(starts[-1] + len(sound) + 1)
+            fuzzy_starts.append(fuzzy_starts[-1] + len(_fuzzy(sound)) + 1)
+            non_han.append(non_han[-1] + (not _is_han(char)))
         found: list[str] = []
-        i, n = 0, len(text)
+        i = 0
         while i < n:
             matched = 0
-            if _is_han(text[i]):
+            if non_han[i + 1] == non_han[i]:
                 on_boundary = boundaries is None or i in boundaries
                 for length in range(min(MAX_CHARS, n - i), (MIN_CHARS if on_boundary else LOOSE_CHARS) - 1, -1):
-                    span = text[i:i + length]
+                    end = i + length
                     # A span of three or more same-sound characters is rarely a coincidence, so it
                     # need not sit on word boundaries (jieba cuts a typo anywhere: 养|直证).
-                    if not all(_is_han(c) for c in span) or (
-                            boundaries is not None and length < LOOSE_CHARS and i + length not in boundaries):
+                    if non_han[end] != non_han[i] or (
+                            boundaries is not None and length < LOOSE_CHARS and end not in boundaries):
                         continue
-                    word = self._by_sound.get(" ".join(sounds[i:i + length]))
+                    word = self._by_sound.get(plain[starts[i]:starts[end] - 1])
                     if word is None and length >= FUZZY_MIN_CHARS:
-                        word = self._by_fuzzy.get(" ".join(fuzzy[i:i + length]))
+                        word = self._by_fuzzy.get(fuzzy[fuzzy_starts[i]:fuzzy_starts[end] - 1])
                     if word:
+                        span = text[i:end]
                         if word != span:
                             found.append(word)
                         matched = length

@@ -70,7 +70,7 @@ DEFAULT_FACET_FACTOR = 0.95  # an item off the default stage (新申请) when th
 EXAMPLE_WEIGHT = 0.6  # how much resembling one of an item's example questions adds to its score
 EXAMPLE_NOMINATION = 0.5  # weight of example-question words when nominating candidates
 RARE_FRACTION = 0.005  # a word of example questions nominates only if fewer items' examples have it
-MAX_CANDIDATES = 50  # full scoring only for the best pre-scored candidates
+MAX_CANDIDATES = 40  # full scoring only for the best pre-scored candidates
 RELATIVE_COVERAGE_WEIGHT = 0.25  # ranking only: coverage relative to the best candidate's
 RELATIVE_EXAMPLE_WEIGHT = 0.1  # ranking only: example resemblance relative to the best candidate's
 EXAMPLE_RANK_WEIGHT = 0.4  # ranking only: resemblance added on top of EXAMPLE_WEIGHT (soft OR)
@@ -312,11 +312,19 @@ class _Entry:
 
 
 @dataclass
-class _ExampleSet:
-    """Example questions as the resemblance score reads them (an item's, or the not-a-service ones)."""
-    examples: tuple[frozenset[str], ...] = ()
-    example_tokens: frozenset[str] = frozenset()
-    example_masses: tuple[float, ...] = ()
+class _MessageSet:
+    """Messages that ask for no service, and which of them hold each word (there are hundreds)."""
+    messages: tuple[frozenset[str], ...] = ()
+    postings: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    masses: tuple[float, ...] = ()
+
+    @classmethod
+    def of(cls, messages: tuple[frozenset[str], ...]) -> "_MessageSet":
+        postings: dict[str, list[int]] = defaultdict(list)
+        for i, words in enumerate(messages):
+            for word in words:
+                postings[word].append(i)
+        return cls(messages, {w: tuple(p) for w, p in postings.items()})
 
 
 @dataclass
@@ -404,9 +412,9 @@ class SearchIndex:
     def __init__(self, entries: list[_Entry], tokenizer, region_parents: dict[str, str | None],
                  recognizer: MentionRecognizer | None, corrector: PinyinCorrector,
                  department_regions: dict[str, str] | None = None,
-                 department_names: dict[str, str] | None = None, not_a_service: _ExampleSet | None = None):
+                 department_names: dict[str, str] | None = None, not_a_service: _MessageSet | None = None):
         self._entries = entries
-        self._not_a_service = not_a_service or _ExampleSet()
+        self._not_a_service = not_a_service or _MessageSet()
         self._department_regions = department_regions or {}
         self._department_names = department_names or {}  # code -> full name
         self._tokenizer = tokenizer
@@ -438,8 +446,7 @@ class SearchIndex:
                 f.parts_mass = self._idf_sum(f.parts) or 1.0
                 f.bigram_mass = self._bigram_idf_sum(f.bigrams) or 1.0
             entry.example_masses = tuple(self._example_idf_sum(e) or 1.0 for e in entry.examples)
-        self._not_a_service.example_masses = tuple(self._example_idf_sum(e) or 1.0
-                                                   for e in self._not_a_service.examples)
+        self._not_a_service.masses = tuple(self._example_idf_sum(m) or 1.0 for m in self._not_a_service.messages)
         self._ancestor_chain = {code: tuple(self._walk_up(code)) for code in region_parents}
         self._depth = {code: len(chain) for code, chain in self._ancestor_chain.items()}
 
@@ -495,7 +502,7 @@ class SearchIndex:
         negatives = tuple(e for e in map(example_words, not_a_service_examples()) if e)
         return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary)),
                    department_regions, {code: names[0] for code, names in departments if names},
-                   _ExampleSet(negatives, frozenset().union(*negatives)))
+                   _MessageSet.of(negatives))
 
     @classmethod
     def from_session(cls, session: Session) -> "SearchIndex":
@@ -671,11 +678,11 @@ class SearchIndex:
             score = min(1.0, score * DEPARTMENT_BOOST)
         return round(score, 4), q_cov, sim
 
-    def _example_similarity(self, entry: _Entry | _ExampleSet, query: _Query) -> float:
+    def _example_similarity(self, entry: _Entry, query: _Query) -> float:
         """How closely the question resembles the item's example questions (0..1, Dice on word weights)."""
         shared = [0.0] * len(entry.examples)
         for token in entry.example_tokens & query.expanded:  # a few words: cheaper than a set per example
-            weight = self._example_idf.get(token, self._default_idf)  # not-a-service words may be in no item
+            weight = self._example_idf[token]
             for i, words in enumerate(entry.examples):
                 if token in words:
                     shared[i] += weight
@@ -684,9 +691,14 @@ class SearchIndex:
 
     def _asks_no_service(self, query: _Query, best_sim: float) -> bool:
         """The question resembles a message asking for no service more than any candidate's examples."""
-        if not self._not_a_service.examples or not query.example_mass:
+        messages = self._not_a_service
+        if not messages.messages or not query.example_mass:
             return False
-        resemblance = self._example_similarity(self._not_a_service, query)
+        shared: dict[int, float] = defaultdict(float)
+        for word in query.expanded:
+            for i in messages.postings.get(word, ()):
+                shared[i] += self._example_idf.get(word, self._default_idf)
+        resemblance = max((2 * s / (messages.masses[i] + query.example_mass) for i, s in shared.items()), default=0.0)
         return resemblance >= NOT_A_SERVICE_MIN and resemblance > best_sim + NOT_A_SERVICE_MARGIN
 
     def _query_idf(self, tokens) -> float:
