@@ -16,9 +16,9 @@ as catalogue words (pinyin), and colloquial phrases add the official words they 
 * *ranking cues* (``guides/data/ranking_cues.yaml``) lower an item's score a little when it is
   for a group of applicants the question does not mention; a look-up item when the question wants
   something done, or a service item when it plainly asks to look something up; an item for
-  another stage (变更, 注销…; a first application when the question names none) or applicant
-  (个人, 企业) than the one asked for; an item whose sibling's qualifier (same parent name: 初始注册
-  vs 重新注册) the question names, and none of its own; and every item when the question asks for
+  another stage (变更, 注销…, read in a story's last sentence first; a first application when the
+  question names none) or applicant (个人, 企业) than the one asked for; an item whose sibling's
+  qualifier (same parent name: 初始注册 vs 重新注册) the question names, and none of its own; and every item when the question asks for
   advice or trivia. A group the question mentions (香港人) counts as the words names use for it
   (外商投资).
 
@@ -34,6 +34,7 @@ and may offer :attr:`SearchResponse.closest` as suggestions, never as an answer.
 from __future__ import annotations
 
 import heapq
+import re
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -164,8 +165,12 @@ class RankingCues:
     def question_facets(self, text: str) -> dict[str, tuple[frozenset[str], bool]]:
         """Per facet, the values the question asks for and whether they are only the default."""
         asked = {}
+        # A story's last sentence holds the ask: "公司成立三年了……地址和法人都得改" wants a change.
+        last = _last_sentence(text)
         for facet, default, values in self.facets:
-            shown = frozenset(v for v, _, in_question in values if any(m in text for m in in_question))
+            shown = frozenset(v for v, _, in_question in values if any(m in last for m in in_question))
+            if not shown and last is not text:
+                shown = frozenset(v for v, _, in_question in values if any(m in text for m in in_question))
             if shown:
                 asked[facet] = (shown, False)
             elif default:
@@ -196,6 +201,12 @@ class RankingCues:
 
     def clearly_asks_lookup(self, text: str) -> bool:
         return any(m in text for m in self.clear_lookup_questions)
+
+
+def _last_sentence(text: str) -> str:
+    """The text after its last sentence break (the text itself when it is one sentence)."""
+    parts = [p for p in re.split(r"[。！？?!；;]", text) if p.strip()]
+    return parts[-1] if len(parts) > 1 else text
 
 
 @lru_cache(maxsize=1)

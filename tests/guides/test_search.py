@@ -195,6 +195,10 @@ def test_stage_cues_prefer_the_sub_item_for_the_stage_the_question_asks_for():
     assert ranked(index.search("保安员证上的信息要改一下"))[0] == "X-0"
     assert ranked(index.search("保安员证弄丢了"))[0] == "X-2"
     assert ranked(index.search("不干保安了，保安员证怎么处理"))[0] == "X-3"
+    # A story names several stages; its last sentence holds the one it asks for. (The first
+    # application comes first here, so that it would win the tie if both stages counted.)
+    index = plain_index(["保安员证核发(初次)", "保安员证核发(变更)", *OTHER_ITEMS])
+    assert ranked(index.search("保安员证三年前第一次领的。现在上面的信息要改一下，怎么办？"))[0] == "X-1"
 
 
 def test_a_qualifier_of_a_sibling_item_ranks_the_items_without_it_lower(monkeypatch):
