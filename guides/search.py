@@ -18,9 +18,9 @@ as catalogue words (pinyin), and colloquial phrases add the official words they 
   something done, or a service item when it plainly asks to look something up; an item for
   another stage (变更, 注销…, read in a story's last sentence first; a first application when the
   question names none) or applicant (个人, 企业) than the one asked for; an item whose sibling's
-  qualifier (same parent name: 初始注册 vs 重新注册) the question names, and none of its own; and every item when the question asks for
-  advice or trivia. A group the question mentions (香港人) counts as the words names use for it
-  (外商投资).
+  qualifier (same parent name: 初始注册 vs 重新注册) the question names, and none of its own; and
+  every item when the question asks for advice or trivia. A group the question mentions (香港人)
+  counts as the words names use for it (外商投资).
 
 Candidates are ranked by confidence plus how much of the question each explains, and how closely
 it resembles their examples, relative to the best candidate: in a long story both are small for
