@@ -34,10 +34,10 @@ and may offer :attr:`SearchResponse.closest` as suggestions, never as an answer.
 from __future__ import annotations
 
 import heapq
-import re
 import math
+import re
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -168,9 +168,10 @@ class RankingCues:
         # A story's last sentence holds the ask: "公司成立三年了……地址和法人都得改" wants a change.
         last = _last_sentence(text)
         for facet, default, values in self.facets:
-            shown = frozenset(v for v, _, in_question in values if any(m in last for m in in_question))
-            if not shown and last is not text:
-                shown = frozenset(v for v, _, in_question in values if any(m in text for m in in_question))
+            def shown_in(part: str) -> frozenset[str]:
+                return frozenset(v for v, _, in_question in values if any(m in part for m in in_question))
+
+            shown = shown_in(last) or (shown_in(text) if last is not text else frozenset())
             if shown:
                 asked[facet] = (shown, False)
             elif default:
@@ -388,6 +389,11 @@ def index_records(session: Session) -> dict:
     }
 
 
+def _best_dice(shared_and_masses, query_mass: float) -> float:
+    """The best Dice coefficient over (shared word weight, example's word weight) pairs."""
+    return max((2 * shared / (mass + query_mass) for shared, mass in shared_and_masses if shared), default=0.0)
+
+
 def _sibling_key(item: dict) -> str:
     """Items with the same parent catalogue name, or the same name before a bracketed qualifier."""
     parent = normalise(item.get("parent_name") or "", limit=None)
@@ -398,7 +404,7 @@ def _sibling_key(item: dict) -> str:
     return name[:cut] if cut > 0 else ""
 
 
-def _mark_siblings(entries: list, items: list[dict], field_of) -> None:
+def _mark_siblings(entries: list[_Entry], items: list[dict], field_of) -> None:
     """Give each item of a sibling group the words that tell it and its siblings apart."""
     groups: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(items):
@@ -413,8 +419,9 @@ def _mark_siblings(entries: list, items: list[dict], field_of) -> None:
         # Single characters (增, 项) are too often parts of unrelated words to tell items apart.
         own = {i: frozenset(t for t in entries[i].fields[0].tokens - base if len(t) >= 2) for i in members}
         for i in members:
-            others = frozenset().union(*(own[j] for j in members if j != i)) - entries[i].fields[0].tokens
-            entries[i] = replace(entries[i], own_words=own[i], sibling_words=others)
+            name = entries[i].fields[0].tokens
+            entries[i].own_words = own[i]
+            entries[i].sibling_words = frozenset().union(*(own[j] for j in members if j != i)) - name
 
 
 class SearchIndex:
@@ -697,8 +704,7 @@ class SearchIndex:
             for i, words in enumerate(entry.examples):
                 if token in words:
                     shared[i] += weight
-        return max((2 * s / (mass + query.example_mass) for s, mass in zip(shared, entry.example_masses) if s),
-                   default=0.0)
+        return _best_dice(zip(shared, entry.example_masses), query.example_mass)
 
     def _asks_no_service(self, query: _Query, best_sim: float) -> bool:
         """The question resembles a message asking for no service more than any candidate's examples."""
@@ -709,7 +715,7 @@ class SearchIndex:
         for word in query.expanded:
             for i in messages.postings.get(word, ()):
                 shared[i] += self._example_idf.get(word, self._default_idf)
-        resemblance = max((2 * s / (messages.masses[i] + query.example_mass) for i, s in shared.items()), default=0.0)
+        resemblance = _best_dice(((s, messages.masses[i]) for i, s in shared.items()), query.example_mass)
         return resemblance >= NOT_A_SERVICE_MIN and resemblance > best_sim + NOT_A_SERVICE_MARGIN
 
     def _query_idf(self, tokens) -> float:
@@ -769,19 +775,18 @@ class SearchIndex:
         # count also relative to the best candidate's; and resemblance counts more, since
         # out-of-scope questions resemble some example too and must not gain confidence from it.
         best_cov = max((cov for _, cov, _, _ in scored), default=0.0) or 1.0
-        most_alike = max((sim for _, _, sim, _ in scored), default=0.0)
-        best_sim = most_alike or 1.0
+        best_sim = max((sim for _, _, sim, _ in scored), default=0.0)
 
         def rank(candidate):
             confidence, cov, sim, entry = candidate
             extra = (RELATIVE_COVERAGE_WEIGHT * (cov / best_cov - cov)
-                     + RELATIVE_EXAMPLE_WEIGHT * (sim / best_sim - sim)
+                     + RELATIVE_EXAMPLE_WEIGHT * (sim / (best_sim or 1.0) - sim)
                      + EXAMPLE_RANK_WEIGHT * sim * (1.0 - confidence))
             return -(confidence + extra), len(entry.name), entry.code
 
         top = heapq.nsmallest(limit, scored, key=rank)
         hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in top]
-        if hits and max(h.score for h in hits) >= CONFIDENCE_THRESHOLD and not self._asks_no_service(query, most_alike):
+        if hits and max(h.score for h in hits) >= CONFIDENCE_THRESHOLD and not self._asks_no_service(query, best_sim):
             response.results = [h for h in hits if h.score >= CONFIDENCE_THRESHOLD]
         else:
             response.closest = hits
