@@ -7,6 +7,8 @@ read as that word too (the original text is kept; the correction only adds evide
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pypinyin import Style, lazy_pinyin
 
 MIN_CHARS, MAX_CHARS = 2, 8
@@ -26,6 +28,26 @@ def _syllables(text: str) -> list[str]:
     out = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chunk: list(chunk))
     if len(out) != len(text):  # defensive: never misalign spans
         out = [lazy_pinyin(c, style=Style.NORMAL)[0] if _is_han(c) else c for c in text]
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _word_syllables(word: str) -> tuple[str, ...]:
+    # Questions are new every time but their words repeat: pypinyin costs about 30 µs a character.
+    return tuple(_syllables(word))
+
+
+def _text_syllables(text: str, boundaries: set[int] | None) -> list[str]:
+    """Syllables of ``text`` read word by word (the words between ``boundaries``), each word cached."""
+    if boundaries is None:
+        return _syllables(text)
+    out: list[str] = []
+    cuts = sorted(b for b in boundaries if 0 < b < len(text))
+    start = 0
+    for end in cuts + [len(text)]:
+        if end > start:
+            out.extend(_word_syllables(text[start:end]))
+            start = end
     return out
 
 
@@ -49,7 +71,7 @@ class PinyinCorrector:
         for word in sorted(set(words), key=lambda w: (-len(w), w)):
             if MIN_CHARS <= len(word) <= MAX_CHARS and all(_is_han(c) for c in word):
                 # First (longest, then lexically first) word wins a shared sound: deterministic.
-                sounds = _syllables(word)
+                sounds = _word_syllables(word)  # also warms the cache with the catalogue's words
                 self._by_sound.setdefault(" ".join(sounds), word)
                 if len(word) >= FUZZY_MIN_CHARS:
                     self._by_fuzzy.setdefault(" ".join(map(_fuzzy, sounds)), word)
@@ -63,7 +85,7 @@ class PinyinCorrector:
         """
         if not text:
             return []
-        sounds = _syllables(text)
+        sounds = _text_syllables(text, boundaries)
         n = len(text)
         # Span keys are slices of one joined string, and "all Han" is a prefix-count test: this runs
         # for every span of every question, so no list slicing or joining per span.

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -356,6 +357,9 @@ class _Query:
     facets: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)
     example_mass: float = 0.0  # its words' weight among example questions
     group_words: frozenset[str] = frozenset()  # how item names call the groups it mentions
+    # the weights of its words and bigrams, looked up once rather than for every candidate field
+    weights: dict[str, float] = field(default_factory=dict)
+    bigram_weights: dict[str, float] = field(default_factory=dict)
 
 
 def index_records(session: Session) -> dict:
@@ -458,6 +462,14 @@ class SearchIndex:
         self._default_idf = math.log(1 + n)
         self._common = max(20, int(COMMON_FRACTION * n))
         self._rare = max(10, int(RARE_FRACTION * n))
+        # Terms that nominate candidates, with their postings as arrays and their nominating weight:
+        # at 20,000 items a term's postings run to a thousand items, too many for a Python loop.
+        self._nominators = (
+            self._nominating(self._token_postings, self._idf, self._common, 1.0),
+            self._nominating(self._bigram_postings, self._bigram_idf, self._common, 0.5),
+            # everyday words fill examples: only rare ones nominate
+            self._nominating(self._example_postings, self._example_idf, self._rare, EXAMPLE_NOMINATION),
+        )
         for entry in entries:  # denominators never change: compute them once, not per query
             entry.dept_mass = self._idf_sum(entry.dept_tokens) or 1.0
             for f in entry.fields:
@@ -470,6 +482,12 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    @staticmethod
+    def _nominating(postings: dict[str, list[int]], idf: dict[str, float], most: int,
+                    factor: float) -> dict[str, tuple[np.ndarray, float]]:
+        return {term: (np.array(items, dtype=np.int32), factor * idf[term])
+                for term, items in postings.items() if len(items) <= most}
 
     # ------------------------------------------------------------------ building
 
@@ -600,7 +618,9 @@ class SearchIndex:
                       groups=groups, group_words=group_words, lookup=cues.asks_lookup(text),
                       clear_lookup=cues.clearly_asks_lookup(text),
                       advice=cues.asks_advice(text), facets=cues.question_facets(literal),
-                      example_mass=self._example_idf_sum(expanded) if self._example_idf else 0.0)
+                      example_mass=self._example_idf_sum(expanded) if self._example_idf else 0.0,
+                      weights={t: self._idf.get(t, self._default_idf) for t in expanded},
+                      bigram_weights={b: self._bigram_idf.get(b, self._default_idf) for b in bigrams})
 
     def _idf_sum(self, tokens) -> float:
         return sum(self._idf.get(t, self._default_idf) for t in tokens)
@@ -612,34 +632,26 @@ class SearchIndex:
         return sum(self._bigram_idf.get(b, self._default_idf) for b in bigrams)
 
     def _candidates(self, query: _Query) -> list[int]:
-        prescore: dict[int, float] = defaultdict(float)
-        for token in query.expanded:
-            postings = self._token_postings.get(token)
-            if postings and len(postings) <= self._common:
-                weight = self._idf[token]
-                for i in postings:
-                    prescore[i] += weight
-        for bigram in query.bigrams:
-            postings = self._bigram_postings.get(bigram)
-            if postings and len(postings) <= self._common:
-                weight = 0.5 * self._bigram_idf[bigram]
-                for i in postings:
-                    prescore[i] += weight
-        for token in query.expanded:  # everyday words fill examples: only rare ones nominate
-            postings = self._example_postings.get(token)
-            if postings and len(postings) <= self._rare:
-                weight = EXAMPLE_NOMINATION * self._example_idf[token]
-                for i in postings:
-                    prescore[i] += weight
-        if len(prescore) <= MAX_CANDIDATES:
-            return list(prescore)
-        return heapq.nlargest(MAX_CANDIDATES, prescore, key=prescore.__getitem__)
+        prescore = np.zeros(len(self._entries))
+        tokens, bigrams, examples = self._nominators
+        for terms, nominators in ((query.expanded, tokens), (query.bigrams, bigrams), (query.expanded, examples)):
+            for term in terms:
+                nominated = nominators.get(term)
+                if nominated is not None:
+                    prescore[nominated[0]] += nominated[1]  # postings hold an item once: no np.add.at
+        found = np.flatnonzero(prescore)
+        if len(found) > MAX_CANDIDATES:
+            # The best, and among equals the earlier items: a stable order, whatever the sets' order.
+            order = np.lexsort((found, -prescore[found]))
+            found = found[order[:MAX_CANDIDATES]]
+        return found.tolist()
 
     def _score(self, entry: _Entry, query: _Query, q_mass: float) -> tuple[float, float, float]:
         """The item's confidence, how much of the question it explains and how closely the
         question resembles its examples (each 0..1)."""
         best = official = 0.0
         expanded = query.expanded is not query.tokens
+        weight, bigram_weight = query.weights.__getitem__, query.bigram_weights.__getitem__
         for position, f in enumerate(entry.fields):
             if len(f.text) >= MIN_QUOTED_CHARS and f.text in query.text:
                 best = 1.0
@@ -648,23 +660,27 @@ class SearchIndex:
                 break
             if f.parts.isdisjoint(query.expanded) and f.bigrams.isdisjoint(query.bigrams):
                 continue  # nothing in common: coverage 0 (most alias fields, for most questions)
-            bigram = (BIGRAM_WEIGHT * self._bigram_idf_sum(f.bigrams & query.bigrams) / f.bigram_mass
+            bigram = (BIGRAM_WEIGHT * sum(map(bigram_weight, f.bigrams & query.bigrams)) / f.bigram_mass
                       if f.bigrams else 0.0)
             common = f.parts & query.tokens
-            word = self._idf_sum(common) / f.parts_mass if common else 0.0
-            coverage = max(word, bigram)
+            word = sum(map(weight, common)) / f.parts_mass if common else 0.0
+            coverage = word if word > bigram else bigram
             if expanded:
                 common_x = f.parts & query.expanded
                 if len(common_x) > len(common):  # the expansion reaches this field (else it adds nothing)
-                    coverage = max(coverage, EXPANSION_WEIGHT * max(self._idf_sum(common_x) / f.parts_mass, bigram))
+                    via = EXPANSION_WEIGHT * max(sum(map(weight, common_x)) / f.parts_mass, bigram)
+                    if via > coverage:
+                        coverage = via
             if position == 0:
                 official = coverage
-            best = max(best, coverage)
+            if coverage > best:
+                best = coverage
         if best == 0.0:
             dept_only = entry.dept_tokens & query.expanded
             if dept_only:
-                best = DEPARTMENT_FIELD_WEIGHT * self._idf_sum(dept_only) / entry.dept_mass
-        q_cov = min(1.0, self._query_idf(entry.all_tokens & query.expanded) / q_mass) if q_mass else best
+                best = DEPARTMENT_FIELD_WEIGHT * sum(map(weight, dept_only)) / entry.dept_mass
+        # Words of items are all known words: their weights are the question's own.
+        q_cov = min(1.0, sum(map(weight, entry.all_tokens & query.expanded)) / q_mass) if q_mass else best
         score = NAME_WEIGHT * best + QUERY_WEIGHT * q_cov + OFFICIAL_NAME_WEIGHT * official
         if entry.examples and query.example_mass:
             # Soft OR: resemblance fills part of what the words left open, and never reaches 1.0,
