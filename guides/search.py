@@ -57,6 +57,7 @@ NAME_WEIGHT = 0.65  # best name or alias coverage
 QUERY_WEIGHT = 0.25  # how much of the question the item explains
 OFFICIAL_NAME_WEIGHT = 0.10  # the official name itself: breaks ties between look-alike items
 EXPANSION_WEIGHT = 0.9  # words added by the synonym table count a little less than the user's own
+QUERY_EXPANSION_WEIGHT = 0.4  # …and much less as part of the question an item should explain
 UNKNOWN_WORD_FACTOR = 0.5
 BIGRAM_WEIGHT = 0.8  # bigram overlap is weaker evidence than whole words
 DEPARTMENT_FIELD_WEIGHT = 0.5  # a department mention alone names no item
@@ -360,6 +361,7 @@ class _Query:
     # the weights of its words and bigrams, looked up once rather than for every candidate field
     weights: dict[str, float] = field(default_factory=dict)
     bigram_weights: dict[str, float] = field(default_factory=dict)
+    coverage_weights: dict[str, float] = field(default_factory=dict)  # how much each word counts as the question's
 
 
 def index_records(session: Session) -> dict:
@@ -614,13 +616,17 @@ class SearchIndex:
         group_words = frozenset(w for w in cues.group_name_words(groups) if w in self._idf) - expanded
         if group_words:
             expanded = expanded | group_words
+        own = tokens | group_words
+        coverage_weights = {t: self._idf.get(t, UNKNOWN_WORD_FACTOR * self._default_idf)
+                            * (1.0 if t in own else QUERY_EXPANSION_WEIGHT) for t in expanded}
         return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
                       groups=groups, group_words=group_words, lookup=cues.asks_lookup(text),
                       clear_lookup=cues.clearly_asks_lookup(text),
                       advice=cues.asks_advice(text), facets=cues.question_facets(literal),
                       example_mass=self._example_idf_sum(expanded) if self._example_idf else 0.0,
                       weights={t: self._idf.get(t, self._default_idf) for t in expanded},
-                      bigram_weights={b: self._bigram_idf.get(b, self._default_idf) for b in bigrams})
+                      bigram_weights={b: self._bigram_idf.get(b, self._default_idf) for b in bigrams},
+                      coverage_weights=coverage_weights)
 
     def _idf_sum(self, tokens) -> float:
         return sum(self._idf.get(t, self._default_idf) for t in tokens)
@@ -680,7 +686,8 @@ class SearchIndex:
             if dept_only:
                 best = DEPARTMENT_FIELD_WEIGHT * sum(map(weight, dept_only)) / entry.dept_mass
         # Words of items are all known words: their weights are the question's own.
-        q_cov = min(1.0, sum(map(weight, entry.all_tokens & query.expanded)) / q_mass) if q_mass else best
+        q_cov = (min(1.0, sum(map(query.coverage_weights.__getitem__, entry.all_tokens & query.expanded)) / q_mass)
+                 if q_mass else best)
         score = NAME_WEIGHT * best + QUERY_WEIGHT * q_cov + OFFICIAL_NAME_WEIGHT * official
         if entry.examples and query.example_mass:
             # Soft OR: resemblance fills part of what the words left open, and never reaches 1.0,
@@ -780,7 +787,7 @@ class SearchIndex:
         if region and scope is None:
             return response  # unknown region: nothing can match it
         # Group words are alternatives to the question's own: they may be matched, never missed.
-        q_mass = self._query_idf(query.expanded - query.group_words)
+        q_mass = sum(query.coverage_weights[t] for t in query.expanded - query.group_words)
         scored = []
         for index in self._candidates(query):
             entry = self._entries[index]
