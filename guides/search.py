@@ -80,6 +80,10 @@ EXAMPLE_RANK_WEIGHT = 0.4  # ranking only: resemblance added on top of EXAMPLE_W
 SIBLING_FACTOR = 0.9  # a sibling item's qualifier (重新注册) is in the question and none of its own
 NOT_A_SERVICE_MIN = 0.2  # resemblance to a message that asks for no service (guides/data/not_a_service.yaml)…
 NOT_A_SERVICE_MARGIN = 0.05  # …above every candidate's own resemblance: no confident match
+ASSOCIATION_MIN_ITEMS = 4  # learnt word associations (改 → 变更) need this many items' examples…
+ASSOCIATION_MIN_SHARE = 0.6  # …most of whose names share the official word…
+ASSOCIATION_MIN_LIFT = 10.0  # …far more than item names do on the whole
+ASSOCIATION_RANK_WEIGHT = 0.1  # ranking only: the share of the associated words an item's names have
 COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
 
 
@@ -362,6 +366,7 @@ class _Query:
     weights: dict[str, float] = field(default_factory=dict)
     bigram_weights: dict[str, float] = field(default_factory=dict)
     coverage_weights: dict[str, float] = field(default_factory=dict)  # how much each word counts as the question's
+    associated: frozenset[str] = frozenset()  # official words its words are learnt to stand for
 
 
 def index_records(session: Session) -> dict:
@@ -393,6 +398,9 @@ def index_records(session: Session) -> dict:
         "departments": [(d.code, [d.name, d.short_name or "", *d.aliases]) for d in dept_rows],
         "department_regions": {d.code: d.region.code for d in dept_rows},
     }
+
+
+_FAMILY_END = re.compile(r"[（(]")  # 律师执业变更审核(执业类别变更): the service is what comes before
 
 
 def _best_dice(shared_and_masses, query_mass: float) -> float:
@@ -481,9 +489,49 @@ class SearchIndex:
         self._not_a_service.masses = tuple(self._example_idf_sum(m) or 1.0 for m in self._not_a_service.messages)
         self._ancestor_chain = {code: tuple(self._walk_up(code)) for code in region_parents}
         self._depth = {code: len(chain) for code, chain in self._ancestor_chain.items()}
+        self._associations = self._associate(entries)
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    @staticmethod
+    def _associate(entries: list[_Entry]) -> dict[str, frozenset[str]]:
+        """Words of example questions that items' names put differently (改 → 变更, 做得好 → 表彰).
+
+        Learnt across services, so a question may use them for a service whose own examples do
+        not: a word must occur in the examples of at least ASSOCIATION_MIN_ITEMS services without
+        being in their names, and most of those services' names must share the official word. A
+        service is a family of items: the same name in many places, or a name's bracketed variants.
+        """
+        names: dict[str, set[str]] = defaultdict(set)
+        examples: dict[str, set[str]] = defaultdict(set)
+        for entry in entries:
+            family = _FAMILY_END.split(entry.name, 1)[0]
+            for f in entry.fields:
+                names[family] |= f.parts
+            examples[family] |= entry.example_tokens
+        in_names: dict[str, int] = defaultdict(int)
+        families_with: dict[str, list[str]] = defaultdict(list)
+        for family, words in names.items():
+            for word in words:
+                in_names[word] += 1
+            for word in examples[family] - words:
+                families_with[word].append(family)
+        n = max(len(names), 1)
+        found: dict[str, set[str]] = defaultdict(set)
+        for word, families in families_with.items():
+            if len(families) < ASSOCIATION_MIN_ITEMS:
+                continue
+            shared: dict[str, int] = defaultdict(int)
+            for family in families:
+                for official in names[family]:
+                    shared[official] += 1
+            for official, k in shared.items():
+                share = k / len(families)
+                if (k >= ASSOCIATION_MIN_ITEMS and share >= ASSOCIATION_MIN_SHARE
+                        and share * n / in_names[official] >= ASSOCIATION_MIN_LIFT):
+                    found[word].add(official)
+        return {word: frozenset(officials) for word, officials in found.items()}
 
     @staticmethod
     def _nominating(postings: dict[str, list[int]], idf: dict[str, float], most: int,
@@ -617,6 +665,8 @@ class SearchIndex:
         if group_words:
             expanded = expanded | group_words
         own = tokens | group_words
+        associated = frozenset(a for t in tokens for a in self._associations.get(t, ())
+                               if a in self._idf) - expanded
         coverage_weights = {t: self._idf.get(t, UNKNOWN_WORD_FACTOR * self._default_idf)
                             * (1.0 if t in own else QUERY_EXPANSION_WEIGHT) for t in expanded}
         return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
@@ -626,7 +676,7 @@ class SearchIndex:
                       example_mass=self._example_idf_sum(expanded) if self._example_idf else 0.0,
                       weights={t: self._idf.get(t, self._default_idf) for t in expanded},
                       bigram_weights={b: self._bigram_idf.get(b, self._default_idf) for b in bigrams},
-                      coverage_weights=coverage_weights)
+                      coverage_weights=coverage_weights, associated=associated)
 
     def _idf_sum(self, tokens) -> float:
         return sum(self._idf.get(t, self._default_idf) for t in tokens)
@@ -799,12 +849,16 @@ class SearchIndex:
         # out-of-scope questions resemble some example too and must not gain confidence from it.
         best_cov = max((cov for _, cov, _, _ in scored), default=0.0) or 1.0
         best_sim = max((sim for _, _, sim, _ in scored), default=0.0)
+        associated = {t: self._idf[t] for t in query.associated}
+        associated_mass = sum(associated.values()) or 1.0
 
         def rank(candidate):
             confidence, cov, sim, entry = candidate
             extra = (RELATIVE_COVERAGE_WEIGHT * (cov / best_cov - cov)
                      + RELATIVE_EXAMPLE_WEIGHT * (sim / (best_sim or 1.0) - sim)
-                     + EXAMPLE_RANK_WEIGHT * sim * (1.0 - confidence))
+                     + EXAMPLE_RANK_WEIGHT * sim * (1.0 - confidence)
+                     + ASSOCIATION_RANK_WEIGHT * sum(associated[t] for t in entry.all_tokens & query.associated)
+                     / associated_mass)
             return -(confidence + extra), len(entry.name), entry.code
 
         top = heapq.nsmallest(limit, scored, key=rank)

@@ -296,3 +296,20 @@ def test_words_the_synonym_table_adds_count_less_than_the_questions_own():
     for question in ("想查下我给孩子起的名字全省有多少人重名", "名字重名的人有多少"):
         scores = {h.code: h.score for h in index.search(question).results}
         assert scores["X-1"] > scores["X-0"]
+
+
+def test_words_learnt_from_other_items_examples_rank_the_item_whose_name_they_stand_for(monkeypatch):
+    import guides.search as search
+
+    # Four services' examples say 表扬 where their names say 良好行为. The last two items have no
+    # examples and differ only in 不良 / 良好, words as common as each other in the names.
+    trades = ["建筑企业", "水利企业", "交通企业", "医疗机构"]
+    names = ([f"{t}良好行为记录查询" for t in trades] + [f"{t}不良行为记录查询" for t in trades]
+             + ["供货企业不良行为记录查询", "供货企业良好行为记录查询", *OTHER_ITEMS])
+    examples = {0: ["查建筑公司受过的表扬"], 1: ["这家水利单位得过什么表扬"],
+                2: ["交通企业被表扬过吗"], 3: ["医院有没有被表扬的记录"]}
+    monkeypatch.setattr(search, "ASSOCIATION_MIN_LIFT", 2.0)  # a small catalogue: every word is common
+    question = "想查供货企业被表扬的记录"
+    assert ranked(plain_index(names, examples=examples).search(question))[0] == "X-9"
+    monkeypatch.setattr(search, "ASSOCIATION_RANK_WEIGHT", 0.0)
+    assert ranked(plain_index(names, examples=examples).search(question))[0] == "X-8"
