@@ -84,6 +84,7 @@ ASSOCIATION_MIN_ITEMS = 4  # learnt word associations (改 → 变更) need this
 ASSOCIATION_MIN_SHARE = 0.6  # …most of whose names share the official word…
 ASSOCIATION_MIN_LIFT = 10.0  # …far more than item names do on the whole
 ASSOCIATION_RANK_WEIGHT = 0.1  # ranking only: the share of the associated words an item's names have
+LAST_SENTENCE_WEIGHT = 0.7  # a story's last sentence (its ask) counts as the question too, a little less
 COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
 
 
@@ -367,6 +368,8 @@ class _Query:
     bigram_weights: dict[str, float] = field(default_factory=dict)
     coverage_weights: dict[str, float] = field(default_factory=dict)  # how much each word counts as the question's
     associated: frozenset[str] = frozenset()  # official words its words are learnt to stand for
+    last: frozenset[str] = frozenset()  # the words of its last sentence, when it has several
+    last_mass: float = 0.0
 
 
 def index_records(session: Session) -> dict:
@@ -669,6 +672,9 @@ class SearchIndex:
                                if a in self._idf) - expanded
         coverage_weights = {t: self._idf.get(t, UNKNOWN_WORD_FACTOR * self._default_idf)
                             * (1.0 if t in own else QUERY_EXPANSION_WEIGHT) for t in expanded}
+        last_text = _last_sentence(stripped)
+        last = frozenset(content_tokens(self._tokenizer, last_text)) & expanded if last_text != stripped else frozenset()
+        last_mass = sum(coverage_weights[t] for t in last)
         return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
                       groups=groups, group_words=group_words, lookup=cues.asks_lookup(text),
                       clear_lookup=cues.clearly_asks_lookup(text),
@@ -676,7 +682,8 @@ class SearchIndex:
                       example_mass=self._example_idf_sum(expanded) if self._example_idf else 0.0,
                       weights={t: self._idf.get(t, self._default_idf) for t in expanded},
                       bigram_weights={b: self._bigram_idf.get(b, self._default_idf) for b in bigrams},
-                      coverage_weights=coverage_weights, associated=associated)
+                      coverage_weights=coverage_weights, associated=associated,
+                      last=last, last_mass=last_mass)
 
     def _idf_sum(self, tokens) -> float:
         return sum(self._idf.get(t, self._default_idf) for t in tokens)
@@ -738,6 +745,9 @@ class SearchIndex:
         # Words of items are all known words: their weights are the question's own.
         q_cov = (min(1.0, sum(map(query.coverage_weights.__getitem__, entry.all_tokens & query.expanded)) / q_mass)
                  if q_mass else best)
+        if query.last_mass and LAST_SENTENCE_WEIGHT:
+            last_cov = sum(map(query.coverage_weights.__getitem__, entry.all_tokens & query.last)) / query.last_mass
+            q_cov = max(q_cov, LAST_SENTENCE_WEIGHT * min(1.0, last_cov))
         score = NAME_WEIGHT * best + QUERY_WEIGHT * q_cov + OFFICIAL_NAME_WEIGHT * official
         if entry.examples and query.example_mass:
             # Soft OR: resemblance fills part of what the words left open, and never reaches 1.0,

@@ -313,3 +313,18 @@ def test_words_learnt_from_other_items_examples_rank_the_item_whose_name_they_st
     assert ranked(plain_index(names, examples=examples).search(question))[0] == "X-9"
     monkeypatch.setattr(search, "ASSOCIATION_RANK_WEIGHT", 0.0)
     assert ranked(plain_index(names, examples=examples).search(question))[0] == "X-8"
+
+
+def test_a_storys_last_sentence_counts_as_the_question_too(monkeypatch):
+    import guides.search as search
+
+    # The story names one item outright, in passing; its last sentence asks for the other.
+    names = ["律师执业机构变更", "孩子转学申请", *OTHER_ITEMS]
+    story = "孩子转学申请刚交了，我又换了律所。执业机构怎么变更？"
+
+    def confidences():
+        return {h.code: h.score for h in plain_index(names).search(story).results}
+
+    assert confidences()["X-0"] > confidences()["X-1"]
+    monkeypatch.setattr(search, "LAST_SENTENCE_WEIGHT", 0.0)
+    assert confidences()["X-0"] < confidences()["X-1"]
