@@ -8,7 +8,9 @@ as catalogue words (pinyin), and colloquial phrases add the official words they 
 * *name coverage*: how much of the item's best-matching name or alias the question mentions —
   idf-weighted jieba words, or character bigrams for words jieba does not know; a name or alias
   quoted whole counts fully;
-* *query coverage*: how much of the question's content the item explains;
+* *query coverage*: how much of the question's content the item explains (words the synonym
+  table added count much less than the question's own; a story's last sentence, usually its ask,
+  counts as the question too);
 * a *region affinity* factor: an item in the mentioned region (or its parents, which serve it)
   keeps its score, an item elsewhere loses most of it; the exact level mentioned wins ties;
 * *example questions*: resembling one of the item's example questions (Dice on word weights of
@@ -24,11 +26,12 @@ as catalogue words (pinyin), and colloquial phrases add the official words they 
 
 Candidates are ranked by confidence plus how much of the question each explains, and how closely
 it resembles their examples, relative to the best candidate: in a long story both are small for
-every item, and only the relative figures tell the candidates apart. Below
-:data:`CONFIDENCE_THRESHOLD`, or when the question resembles a message that asks for no service
-(``guides/data/not_a_service.yaml``: advice, chit-chat, consumer and technology questions) more
-than any candidate's examples, nothing is returned: the caller says "no confident match"
-and may offer :attr:`SearchResponse.closest` as suggestions, never as an answer.
+every item, and only the relative figures tell the candidates apart. Word associations learnt
+from the example questions of many services (改 → 变更, 丢 → 补办) also count, in the ranking
+only. Below :data:`CONFIDENCE_THRESHOLD`, or when the question resembles a message that asks for
+no service (``guides/data/not_a_service.yaml``: advice, chit-chat, consumer and technology
+questions) more than any candidate's examples, nothing is returned: the caller says "no confident
+match" and may offer :attr:`SearchResponse.closest` as suggestions, never as an answer.
 """
 
 from __future__ import annotations
@@ -673,7 +676,9 @@ class SearchIndex:
         coverage_weights = {t: self._idf.get(t, UNKNOWN_WORD_FACTOR * self._default_idf)
                             * (1.0 if t in own else QUERY_EXPANSION_WEIGHT) for t in expanded}
         last_text = _last_sentence(stripped)
-        last = frozenset(content_tokens(self._tokenizer, last_text)) & expanded if last_text != stripped else frozenset()
+        # A story's last sentence is usually its ask ("……执业机构怎么变更？"): it counts on its own too.
+        last = (frozenset(content_tokens(self._tokenizer, last_text)) & expanded
+                if last_text != stripped else frozenset())
         last_mass = sum(coverage_weights[t] for t in last)
         return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
                       groups=groups, group_words=group_words, lookup=cues.asks_lookup(text),
@@ -746,8 +751,9 @@ class SearchIndex:
         q_cov = (min(1.0, sum(map(query.coverage_weights.__getitem__, entry.all_tokens & query.expanded)) / q_mass)
                  if q_mass else best)
         if query.last_mass and LAST_SENTENCE_WEIGHT:
-            last_cov = sum(map(query.coverage_weights.__getitem__, entry.all_tokens & query.last)) / query.last_mass
-            q_cov = max(q_cov, LAST_SENTENCE_WEIGHT * min(1.0, last_cov))
+            last_cov = min(1.0, sum(map(query.coverage_weights.__getitem__, entry.all_tokens & query.last))
+                           / query.last_mass)
+            q_cov = max(q_cov, LAST_SENTENCE_WEIGHT * last_cov)
         score = NAME_WEIGHT * best + QUERY_WEIGHT * q_cov + OFFICIAL_NAME_WEIGHT * official
         if entry.examples and query.example_mass:
             # Soft OR: resemblance fills part of what the words left open, and never reaches 1.0,
