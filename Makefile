@@ -15,6 +15,10 @@ export RASA_TELEMETRY_ENABLED := false
 # With DIET's random_seed this makes training reproducible: the same data gives the same model
 # (TensorFlow's parallel reductions otherwise vary run to run on CPU; measured here at no cost in time).
 export TF_DETERMINISTIC_OPS := 1
+# Deterministic ops alone were not enough here: two trainings of the same data still differed.
+# One TensorFlow thread and a fixed hash seed (set iteration order) gave identical models; they
+# apply to training only, so the server keeps both cores.
+REPRODUCIBLE := TF_INTER_OP_PARALLELISM_THREADS=1 TF_INTRA_OP_PARALLELISM_THREADS=1 PYTHONHASHSEED=0
 export PYTHON
 
 .PHONY: help setup run shell test eval bench db catalogue demo model widget browser lock clean
@@ -63,7 +67,7 @@ RASA_ARGS := --domain bot/domain.yml --config config.yml
 RASA_DATA := nlu_data/train bot/rules.yml bot/stories.yml
 
 model: setup catalogue  ## Train the Rasa model when its data changed (Rasa reuses an unchanged model)
-	$(RASA) train $(RASA_ARGS) --data $(RASA_DATA) --out models --fixed-model-name guidebot
+	$(REPRODUCIBLE) $(RASA) train $(RASA_ARGS) --data $(RASA_DATA) --out models --fixed-model-name guidebot
 
 run: model demo  ## Set up, load the catalogue, train if needed, and start the assistant
 	@$(BIN)/python -m guidebot.serve
