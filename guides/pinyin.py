@@ -33,7 +33,7 @@ def _syllables(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _word_syllables(word: str) -> tuple[str, ...]:
-    # Questions are new every time but their words repeat: pypinyin costs about 30 µs a character.
+    # Questions are new every time but their words repeat: pypinyin cost about 0.6 ms a question.
     return tuple(_syllables(word))
 
 
