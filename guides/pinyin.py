@@ -89,11 +89,12 @@ class PinyinCorrector:
         n = len(text)
         # Span keys are slices of one joined string, and "all Han" is a prefix-count test: this runs
         # for every span of every question, so no list slicing or joining per span.
-        plain, fuzzy = " ".join(sounds), " ".join(_fuzzy(s) for s in sounds)
+        fuzzies = [_fuzzy(s) for s in sounds]
+        plain, fuzzy = " ".join(sounds), " ".join(fuzzies)
         starts, fuzzy_starts, non_han = [0], [0], [0]
-        for sound, char in zip(sounds, text):
+        for sound, fuzzy_sound, char in zip(sounds, fuzzies, text):
             starts.append(starts[-1] + len(sound) + 1)
-            fuzzy_starts.append(fuzzy_starts[-1] + len(_fuzzy(sound)) + 1)
+            fuzzy_starts.append(fuzzy_starts[-1] + len(fuzzy_sound) + 1)
             non_han.append(non_han[-1] + (not _is_han(char)))
         found: list[str] = []
         i = 0

@@ -371,6 +371,7 @@ class _Query:
     bigram_weights: dict[str, float] = field(default_factory=dict)
     coverage_weights: dict[str, float] = field(default_factory=dict)  # how much each word counts as the question's
     associated: frozenset[str] = frozenset()  # official words its words are learnt to stand for
+    mass: float = 0.0  # the weight of its words as a whole, by their coverage weights
     last: frozenset[str] = frozenset()  # the words of its last sentence, when it has several
     last_mass: float = 0.0
 
@@ -459,32 +460,32 @@ class SearchIndex:
         self._parents = region_parents
         self._recognizer = recognizer
         self._corrector = corrector
-        self._token_postings: dict[str, list[int]] = defaultdict(list)
-        self._bigram_postings: dict[str, list[int]] = defaultdict(list)
-        self._example_postings: dict[str, list[int]] = defaultdict(list)
+        token_postings: dict[str, list[int]] = defaultdict(list)
+        bigram_postings: dict[str, list[int]] = defaultdict(list)
+        example_postings: dict[str, list[int]] = defaultdict(list)
         for index, entry in enumerate(entries):
             for token in entry.all_tokens:
-                self._token_postings[token].append(index)
+                token_postings[token].append(index)
             for bigram in entry.all_bigrams:
-                self._bigram_postings[bigram].append(index)
+                bigram_postings[bigram].append(index)
             for token in entry.example_tokens:
-                self._example_postings[token].append(index)
+                example_postings[token].append(index)
         n = max(len(entries), 1)
         # Example questions have their own word weights: their everyday words (孩子, 公司, 丢了)
         # must not change how much the words of names weigh.
-        self._example_idf = {t: math.log(1 + n / len(p)) for t, p in self._example_postings.items()}
-        self._idf = {t: math.log(1 + n / len(p)) for t, p in self._token_postings.items()}
-        self._bigram_idf = {b: math.log(1 + n / len(p)) for b, p in self._bigram_postings.items()}
+        self._example_idf = {t: math.log(1 + n / len(p)) for t, p in example_postings.items()}
+        self._idf = {t: math.log(1 + n / len(p)) for t, p in token_postings.items()}
+        self._bigram_idf = {b: math.log(1 + n / len(p)) for b, p in bigram_postings.items()}
         self._default_idf = math.log(1 + n)
         self._common = max(20, int(COMMON_FRACTION * n))
         self._rare = max(10, int(RARE_FRACTION * n))
         # Terms that nominate candidates, with their postings as arrays and their nominating weight:
         # at 20,000 items a term's postings run to a thousand items, too many for a Python loop.
         self._nominators = (
-            self._nominating(self._token_postings, self._idf, self._common, 1.0),
-            self._nominating(self._bigram_postings, self._bigram_idf, self._common, 0.5),
+            self._nominating(token_postings, self._idf, self._common, 1.0),
+            self._nominating(bigram_postings, self._bigram_idf, self._common, 0.5),
             # everyday words fill examples: only rare ones nominate
-            self._nominating(self._example_postings, self._example_idf, self._rare, EXAMPLE_NOMINATION),
+            self._nominating(example_postings, self._example_idf, self._rare, EXAMPLE_NOMINATION),
         )
         for entry in entries:  # denominators never change: compute them once, not per query
             entry.dept_mass = self._idf_sum(entry.dept_tokens) or 1.0
@@ -670,15 +671,18 @@ class SearchIndex:
         group_words = frozenset(w for w in cues.group_name_words(groups) if w in self._idf) - expanded
         if group_words:
             expanded = expanded | group_words
-        own = tokens | group_words
         associated = frozenset(a for t in tokens for a in self._associations.get(t, ())
                                if a in self._idf) - expanded
+        # A word no item contains still counts against coverage, but less: it may be context
+        # ("下个月去日本旅游") rather than a different subject. Group words may be matched, never missed.
+        own = tokens | group_words
         coverage_weights = {t: self._idf.get(t, UNKNOWN_WORD_FACTOR * self._default_idf)
                             * (1.0 if t in own else QUERY_EXPANSION_WEIGHT) for t in expanded}
         last_text = _last_sentence(stripped)
         # A story's last sentence is usually its ask ("……执业机构怎么变更？"): it counts on its own too.
         last = (frozenset(content_tokens(self._tokenizer, last_text)) & expanded
                 if last_text != stripped else frozenset())
+        mass = sum(coverage_weights[t] for t in expanded - group_words)
         last_mass = sum(coverage_weights[t] for t in last)
         return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
                       groups=groups, group_words=group_words, lookup=cues.asks_lookup(text),
@@ -688,7 +692,7 @@ class SearchIndex:
                       weights={t: self._idf.get(t, self._default_idf) for t in expanded},
                       bigram_weights={b: self._bigram_idf.get(b, self._default_idf) for b in bigrams},
                       coverage_weights=coverage_weights, associated=associated,
-                      last=last, last_mass=last_mass)
+                      mass=mass, last=last, last_mass=last_mass)
 
     def _idf_sum(self, tokens) -> float:
         return sum(self._idf.get(t, self._default_idf) for t in tokens)
@@ -714,7 +718,7 @@ class SearchIndex:
             found = found[order[:MAX_CANDIDATES]]
         return found.tolist()
 
-    def _score(self, entry: _Entry, query: _Query, q_mass: float) -> tuple[float, float, float]:
+    def _score(self, entry: _Entry, query: _Query) -> tuple[float, float, float]:
         """The item's confidence, how much of the question it explains and how closely the
         question resembles its examples (each 0..1)."""
         best = official = 0.0
@@ -748,11 +752,10 @@ class SearchIndex:
             if dept_only:
                 best = DEPARTMENT_FIELD_WEIGHT * sum(map(weight, dept_only)) / entry.dept_mass
         # Words of items are all known words: their weights are the question's own.
-        q_cov = (min(1.0, sum(map(query.coverage_weights.__getitem__, entry.all_tokens & query.expanded)) / q_mass)
-                 if q_mass else best)
+        counted = query.coverage_weights.__getitem__
+        q_cov = min(1.0, sum(map(counted, entry.all_tokens & query.expanded)) / query.mass) if query.mass else best
         if query.last_mass and LAST_SENTENCE_WEIGHT:
-            last_cov = min(1.0, sum(map(query.coverage_weights.__getitem__, entry.all_tokens & query.last))
-                           / query.last_mass)
+            last_cov = min(1.0, sum(map(counted, entry.all_tokens & query.last)) / query.last_mass)
             q_cov = max(q_cov, LAST_SENTENCE_WEIGHT * last_cov)
         score = NAME_WEIGHT * best + QUERY_WEIGHT * q_cov + OFFICIAL_NAME_WEIGHT * official
         if entry.examples and query.example_mass:
@@ -807,11 +810,6 @@ class SearchIndex:
         resemblance = _best_dice(((s, messages.masses[i]) for i, s in shared.items()), query.example_mass)
         return resemblance >= NOT_A_SERVICE_MIN and resemblance > best_sim + NOT_A_SERVICE_MARGIN
 
-    def _query_idf(self, tokens) -> float:
-        # A word no item contains still counts against coverage, but less: it may be context
-        # ("下个月去日本旅游") rather than a different subject.
-        return sum(self._idf.get(t, UNKNOWN_WORD_FACTOR * self._default_idf) for t in tokens)
-
     def browse(self, question: str | None, limit: int = 10) -> SearchResponse:
         """Items related to a topic or department ("社保有哪些业务", "人社局能办什么"), best first.
 
@@ -852,13 +850,11 @@ class SearchIndex:
         scope = self._region_scope(region) if region else None
         if region and scope is None:
             return response  # unknown region: nothing can match it
-        # Group words are alternatives to the question's own: they may be matched, never missed.
-        q_mass = sum(query.coverage_weights[t] for t in query.expanded - query.group_words)
         scored = []
         for index in self._candidates(query):
             entry = self._entries[index]
             if scope is None or entry.region_code in scope:
-                scored.append((*self._score(entry, query, q_mass), entry))
+                scored.append((*self._score(entry, query), entry))
         # The ranking weighs more than the confidence does. A long story leaves most of its words
         # unexplained by every item and resembles no example closely, so coverage and resemblance
         # count also relative to the best candidate's; and resemblance counts more, since
