@@ -16,8 +16,9 @@ export RASA_TELEMETRY_ENABLED := false
 # (TensorFlow's parallel reductions otherwise vary run to run on CPU; measured here at no cost in time).
 export TF_DETERMINISTIC_OPS := 1
 # Deterministic ops alone were not enough here: two trainings of the same data still differed.
-# One TensorFlow thread and a fixed hash seed (set iteration order) gave identical models; they
-# apply to training only, so the server keeps both cores.
+# One TensorFlow thread and a fixed hash seed (set iteration order) gave identical predictions and
+# confidences on all 364 held-out messages from two fresh NLU trainings. They apply to training
+# only, so the server keeps both cores.
 REPRODUCIBLE := TF_INTER_OP_PARALLELISM_THREADS=1 TF_INTRA_OP_PARALLELISM_THREADS=1 PYTHONHASHSEED=0
 export PYTHON
 
