@@ -14,6 +14,9 @@ from pypinyin import Style, lazy_pinyin
 MIN_CHARS, MAX_CHARS = 2, 8
 LOOSE_CHARS = 3  # spans this long may start and end inside jieba's words
 FUZZY_MIN_CHARS = 3  # spans this long may also differ by sounds many speakers merge (照价工程师 ~ 造价工程师)
+# A two-character span that is itself a common word was meant as written: 流程 is not 柳城, 实名 not
+# 失明. Typos rarely make common words (设保, 架照, 查寻 and 注消 are rare or no words at all).
+COMMON_WORD_FREQ = 50
 # Sounds that southern speakers (and their pinyin typing) merge: zh/z, ch/c, sh/s; -ng/-n.
 _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 _FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
@@ -65,7 +68,8 @@ def _fuzzy(syllable: str) -> str:
 class PinyinCorrector:
     """Maps same-sound spans of a text onto known words."""
 
-    def __init__(self, words: list[str]):
+    def __init__(self, words: list[str], word_freq: dict[str, int] | None = None):
+        self._word_freq = word_freq or {}
         self._by_sound: dict[str, str] = {}
         self._by_fuzzy: dict[str, str] = {}
         for word in sorted(set(words), key=lambda w: (-len(w), w)):
@@ -109,6 +113,9 @@ class PinyinCorrector:
                     if non_han[end] != non_han[i] or (
                             boundaries is not None and length < LOOSE_CHARS and end not in boundaries):
                         continue
+                    if length == MIN_CHARS and self._word_freq.get(text[i:end], 0) >= COMMON_WORD_FREQ:
+                        matched = length  # a common word as written
+                        break
                     word = self._by_sound.get(plain[starts[i]:starts[end] - 1])
                     if word is None and length >= FUZZY_MIN_CHARS:
                         word = self._by_fuzzy.get(fuzzy[fuzzy_starts[i]:fuzzy_starts[end] - 1])

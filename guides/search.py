@@ -593,7 +593,7 @@ class SearchIndex:
         vocabulary |= {k for k, _ in synonym_table() for k in k.split()}
         recognizer = MentionRecognizer(list(regions), list(departments)) if (regions or departments) else None
         negatives = tuple(e for e in map(example_words, not_a_service_examples()) if e)
-        return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary)),
+        return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary), tokenizer.FREQ),
                    department_regions, {code: names[0] for code, names in departments if names},
                    _MessageSet.of(negatives))
 

@@ -40,3 +40,13 @@ def test_long_spans_may_differ_by_sounds_many_speakers_merge():
     assert corrector.corrections("一级照价工程师报名") == ["造价工程师"]
     # Two-character spans must sound exactly alike: 早上 (zao shang) is not read as 照相 (zhao xiang).
     assert corrector.corrections("早上") == []
+
+
+def test_a_common_word_as_written_is_not_read_as_a_same_sound_catalogue_word():
+    words = WORDS + ["柳城", "失明"]
+    freq = {"流程": 523, "实名": 58, "查寻": 6}  # as jieba's dictionary counts them
+    assert PinyinCorrector(words).corrections("办理流程") == ["柳城"]
+    corrector = PinyinCorrector(words, freq)
+    assert corrector.corrections("办理流程") == [] and corrector.corrections("实名认证") == []
+    # Typos are rare or no words at all: still corrected.
+    assert corrector.corrections("柳州设保卡补半") == ["社保卡", "补办"]

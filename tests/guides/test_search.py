@@ -156,6 +156,21 @@ def test_a_question_like_a_message_that_asks_for_no_service_gets_no_confident_ma
     assert codes(index.search("驾照快到期了，去哪里换证")) == ["X-0"]
 
 
+def test_the_shipped_not_a_service_messages_keep_a_banks_own_procedure_out(monkeypatch):
+    import guides.search as search
+
+    names = ["社会保障卡挂失及补换", "居民身份证补领", "机动车驾驶证补领", "结婚登记", "最低生活保障审核确认"]
+    aliases = {0: ["社保卡丢了", "社保卡补卡", "补办社保卡"]}
+    examples = {0: ["社保卡丢了怎么补办", "社保卡坏了要去哪里换"]}
+    bank = "银行卡丢了补卡要带什么"  # a bank's own procedure: no item answers it
+    monkeypatch.setattr(search, "not_a_service_examples", lambda: ())
+    assert codes(plain_index(names, aliases, examples).search(bank)) == ["X-0"]  # the words alone say 补卡
+    monkeypatch.undo()
+    index = plain_index(names, aliases, examples)
+    assert index.search(bank).results == []
+    assert codes(index.search("社保卡丢了补卡要带什么"))[:1] == ["X-0"]
+
+
 def test_the_not_a_service_messages_are_a_list_of_text():
     from guides.search import not_a_service_examples
 
