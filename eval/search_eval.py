@@ -2,7 +2,9 @@
 
 Runs the real `guidebot search` batch contract (stdin -> JSON lines) against throwaway SQLite
 databases holding (a) the default catalogue and (b) the gdzwfw export, and prints the figures
-and the failures. Usage: python eval/search_eval.py [--split dev|test|all] [--failures N]
+and the failures. "top3+offered" also counts the right item among the items the assistant offers
+("您是不是想问…") when it has no confident match: one click away, but not an answer.
+Usage: python eval/search_eval.py [--split dev|test|all] [--failures N]
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def run_search(env: dict, questions: list[str]) -> tuple[list[list[str]], float]
     elapsed = time.perf_counter() - started
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["question"] for line in lines] == questions, "batch contract broken: order or count differs"
-    return [[r["code"] for r in line["results"]] for line in lines], elapsed
+    return [([r["code"] for r in line["results"]], [r["code"] for r in line["suggestions"]]) for line in lines], elapsed
 
 
 def metrics(rows: list[tuple[dict, list[str]]]) -> dict:
@@ -54,17 +56,22 @@ def metrics(rows: list[tuple[dict, list[str]]]) -> dict:
         out["top3"] = sum(r is not None and r <= 3 for r in ranks) / len(ranks)
         out["mrr"] = sum(1 / r for r in ranks if r) / len(ranks)
         out["no_answer"] = sum(not got for _, got in in_scope) / len(in_scope)
+        # One click away: in the top 3 answers, or among the items offered when nothing was confident.
+        out["reach3"] = sum(any(c in q["codes"] for c in (got[:3] or q["offered"]))
+                            for q, got in in_scope) / len(in_scope)
     if oos:
         out["oos_rejection"] = sum(not got for _, got in oos) / len(oos)
+        out["oos_offered"] = sum(bool(q["offered"]) for q, got in oos if not got) / len(oos)
     return out
 
 
 def fmt(m: dict) -> str:
     parts = [f"n={m['n']:>3}"]
     if m["n"]:
-        parts += [f"top1={m['top1']:.3f}", f"top3={m['top3']:.3f}", f"MRR={m['mrr']:.3f}", f"unanswered={m['no_answer']:.3f}"]
+        parts += [f"top1={m['top1']:.3f}", f"top3={m['top3']:.3f}", f"MRR={m['mrr']:.3f}", f"unanswered={m['no_answer']:.3f}",
+                  f"top3+offered={m['reach3']:.3f}"]
     if m["oos_n"]:
-        parts.append(f"OOS n={m['oos_n']} rejected={m['oos_rejection']:.3f}")
+        parts.append(f"OOS n={m['oos_n']} rejected={m['oos_rejection']:.3f} (offered items={m['oos_offered']:.3f})")
     return "  ".join(parts)
 
 
@@ -86,7 +93,8 @@ def main() -> int:
             subprocess.run([str(GUIDEBOT), "db", "upgrade"], env=env, check=True, capture_output=True)
             subprocess.run([str(GUIDEBOT), "import", str(spec["source"])], env=env, check=True, capture_output=True)
             got, elapsed = run_search(env, [q["question"] for q in questions])
-        rows = list(zip(questions, got))
+        # "offered": the items the assistant suggests when it has no confident match
+        rows = [({**q, "offered": offered}, results) for q, (results, offered) in zip(questions, got)]
         print(f"\n=== {name}: {len(questions)} questions, batch search {elapsed:.1f}s (incl. index build) ===")
         for split in ("dev", "test"):
             split_rows = [r for r in rows if r[0]["split"] == split]

@@ -244,22 +244,25 @@ def search(ctx: _Context, as_json: bool, limit: int, region: str | None, questio
     """Find the service items a free-text Chinese QUESTION is about.
 
     Without QUESTION, reads one question per line from stdin and writes one JSON line per
-    question, in order: {"question": ..., "results": [{"code", "name", "department", "score"}]}.
-    "results" is empty when there is no confident match.
+    question, in order: {"question": ..., "results": [{"code", "name", "department", "score"}],
+    "suggestions": [...]}. "results" is empty when there is no confident match; "suggestions" then
+    holds the closest items the assistant offers instead (up to three, maybe none).
     """
     index = _build_index(ctx)
+
+    def as_json_line(q: str, response) -> str:
+        return json.dumps({"question": q, "results": [h.as_dict() for h in response.results],
+                           "suggestions": [h.as_dict() for h in response.suggestions()]}, ensure_ascii=False)
+
     if question is None:
         for line in sys.stdin:
             q = line.rstrip("\n")
-            response = index.search(q, limit=limit, region=region)
-            sys.stdout.write(json.dumps({"question": q, "results": [h.as_dict() for h in response.results]},
-                                        ensure_ascii=False) + "\n")
+            sys.stdout.write(as_json_line(q, index.search(q, limit=limit, region=region)) + "\n")
         sys.stdout.flush()
         return
     response = index.search(question, limit=limit, region=region)
     if as_json:
-        click.echo(json.dumps({"question": question, "results": [h.as_dict() for h in response.results]},
-                              ensure_ascii=False))
+        click.echo(as_json_line(question, response))
     else:
         _print_human(response)
 

@@ -25,7 +25,6 @@ HOTLINE = "12345"
 CLOSE_SCORE = 0.03  # results this close to the best are "equally likely"
 MAX_CHOICES = 4
 MISSES_BEFORE_HUMAN = 2
-SUGGESTION_SCORE = 0.25  # below this a "closest" item is noise, not a suggestion
 NOT_GIVEN = "办事指南未提供该项信息，请以办理地公布为准，或拨打咨询电话。"
 
 
@@ -151,8 +150,7 @@ class GuideService:
     def _miss(self, response: SearchResponse, misses: int) -> Answer:
         misses += 1
         lines = ["抱歉，我没有找到与您的问题确定对应的事项。"]
-        buttons = []
-        buttons = [button(h.name, "choose_item", item_code=h.code) for h in response.closest[:3] if h.score >= SUGGESTION_SCORE]
+        buttons = [button(h.name, "choose_item", item_code=h.code) for h in response.suggestions()]
         if buttons:
             lines.append("您是不是想问以下事项？")
         lines.append(f"也可以换个说法告诉我要办的事，或拨打{HOTLINE}政务服务便民热线咨询。")

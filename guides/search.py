@@ -56,6 +56,7 @@ from guides.text import content_tokens, han_bigrams, new_tokenizer, normalise, s
 from guides.vocab import WORD_FREQ, catalogue_words
 
 CONFIDENCE_THRESHOLD = 0.53
+SUGGESTION_SCORE = 0.3  # below this a closest item is noise, not a suggestion worth offering
 NAME_WEIGHT = 0.65  # best name or alias coverage
 QUERY_WEIGHT = 0.25  # how much of the question the item explains
 OFFICIAL_NAME_WEIGHT = 0.10  # the official name itself: breaks ties between look-alike items
@@ -277,6 +278,10 @@ class SearchResponse:
     @property
     def confident(self) -> bool:
         return bool(self.results)
+
+    def suggestions(self, limit: int = 3) -> list[Hit]:
+        """The closest items worth offering ("您是不是想问…") when nothing was confident."""
+        return [h for h in self.closest[:limit] if h.score >= SUGGESTION_SCORE]
 
 
 @dataclass

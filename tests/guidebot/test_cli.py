@@ -108,6 +108,8 @@ def test_batch_search_contract(env, make_catalogue):
     assert lines[1]["results"] == [] and lines[2]["results"] == [] and lines[4]["results"] == []
     assert {r["code"] for r in lines[3]["results"]} == {"P-NN-001", "P-LZ-001"}
     assert all(len(line["results"]) <= 3 for line in lines)
+    # Suggestions only stand in for answers, and only items worth offering (none for the weather).
+    assert all(line["suggestions"] == [] for line in lines if line["results"]) and lines[2]["suggestions"] == []
     region = guidebot(env, "search", "--json", "--region", "450200000000", "护照")
     assert [r["code"] for r in json.loads(region.stdout)["results"]] == ["P-LZ-001"]
     assert "Traceback" not in result.stderr

@@ -49,6 +49,14 @@ def test_out_of_scope_gives_no_confident_match(index):
         assert response.results == [] and not response.confident
 
 
+def test_suggestions_are_the_closest_items_worth_offering():
+    from guides.search import SUGGESTION_SCORE, Hit, SearchResponse
+
+    hits = [Hit(f"X-{i}", "事项", "部门", "440000", score) for i, score in enumerate((0.5, 0.3, SUGGESTION_SCORE - 0.01, 0.4))]
+    assert [h.code for h in SearchResponse("问", closest=hits).suggestions()] == ["X-0", "X-1"]
+    assert SearchResponse("问", results=hits[:1]).suggestions() == []
+
+
 def test_results_are_limited_and_scores_are_confidences(index):
     response = index.search("护照", limit=1)
     assert len(response.results) == 1
