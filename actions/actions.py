@@ -150,9 +150,12 @@ class ActionInfoDisclosure(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         answer = disclosure_answer(service(), tracker.latest_message.get("text"), _aspect(tracker))
         _say(dispatcher, answer, tracker)
+        # The aspect is kept even when the answer first asks which government: the click on a
+        # place then answers what was asked ("要多久答复"), not the overview.
+        events: list[EventType] = [SlotSet("aspect", answer.aspect)]
         if answer.item_code:
-            return [SlotSet("item_code", answer.item_code), SlotSet("region", answer.region)]
-        return []
+            events += [SlotSet("item_code", answer.item_code), SlotSet("region", answer.region)]
+        return events
 
 
 MASK = "****"

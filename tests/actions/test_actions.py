@@ -112,6 +112,25 @@ def test_item_lists_and_information_disclosure(service):
     assert slots(events)["item_code"] == "INFO-001"
 
 
+def test_the_asked_aspect_survives_the_question_which_government(sqlite_engine, make_catalogue, monkeypatch):
+    items = {**default_items(),
+             "items/info-nn.yaml": item_yaml("INFO-NN", "政府信息公开申请（依申请公开）", department="nn-gaj",
+                                             region="450100000000", level="市级", aliases=["依申请公开"]),
+             "items/info-lz.yaml": item_yaml("INFO-LZ", "政府信息公开申请（依申请公开）", department="lz-gaj",
+                                             region="450200000000", level="市级", aliases=["依申请公开"])}
+    with unit_of_work(sqlite_engine) as session:
+        import_bundle(session, load_directory(make_catalogue(items)))
+    monkeypatch.setattr(act, "service", lambda: GuideService(sqlite_engine, "http://portal.test"))
+    aspect = {"entity": "aspect", "value": "时限", "start": 9, "end": 11}
+    messages, events = run(act.ActionInfoDisclosure(), tracker("依申请公开一般要多久答复", "ask_info_disclosure", [aspect]))
+    assert sorted(b["title"] for b in messages[0]["buttons"]) == ["南宁市", "柳州市"]
+    assert slots(events) == {"aspect": "时限"}
+    chosen = {"entity": "item_code", "value": "INFO-LZ"}
+    messages, events = run(act.ActionAnswerGuide(), tracker('/choose_item{"item_code":"INFO-LZ"}', "choose_item",
+                                                            [chosen], **slots(events)))
+    assert "法定办结时限：" in messages[0]["text"] and slots(events)["item_code"] == "INFO-LZ"
+
+
 @pytest.mark.parametrize("text", ["", "   ", "😀😀", "<script>alert(1)</script>", "'; DROP TABLE service_items; --",
                                   "护照" * 5000, "\x00\x1b[31m"])
 def test_bad_input_gets_a_clear_chinese_reply(service, text):
