@@ -804,7 +804,8 @@ class SearchIndex:
         return _best_dice(zip(shared, entry.example_masses), query.example_mass)
 
     def _asks_no_service(self, query: _Query, best_sim: float) -> bool:
-        """The question resembles a message asking for no service more than any candidate's examples."""
+        """The question resembles a message asking for no service more than any candidate's examples,
+        or resembles one and asks for advice."""
         messages = self._not_a_service
         if not messages.messages or not query.example_mass:
             return False
@@ -813,7 +814,11 @@ class SearchIndex:
             for i in messages.postings.get(word, ()):
                 shared[i] += self._example_idf.get(word, self._default_idf)
         resemblance = _best_dice(((s, messages.masses[i]) for i, s in shared.items()), query.example_mass)
-        return resemblance >= NOT_A_SERVICE_MIN and resemblance > best_sim + NOT_A_SERVICE_MARGIN
+        if resemblance < NOT_A_SERVICE_MIN:
+            return False
+        # Asking for advice and resembling such a message are two signs: no margin needed
+        # ("申论怎么写才能拿高分" resembles the 公务员考试报名 examples as much).
+        return query.advice or resemblance > best_sim + NOT_A_SERVICE_MARGIN
 
     def browse(self, question: str | None, limit: int = 10) -> SearchResponse:
         """Items related to a topic or department ("社保有哪些业务", "人社局能办什么"), best first.

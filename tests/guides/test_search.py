@@ -203,6 +203,17 @@ def test_questions_asking_for_advice_or_trivia_lose_confidence():
     assert advice.results[0].score < plain.results[0].score
 
 
+def test_an_advice_question_resembling_a_not_a_service_message_gets_no_confident_match(monkeypatch):
+    import guides.search as search
+
+    examples = {0: ["公务员考试申论怎么写", "考公务员在哪报名"]}
+    monkeypatch.setattr(search, "not_a_service_examples", lambda: ("高考作文怎么拿高分",))
+    index = plain_index(["公务员录用考试报名", *OTHER_ITEMS], examples=examples)
+    # It resembles the item's example more than the message; asking for advice (拿高分) settles it.
+    assert index.search("公务员考试申论怎么写才能拿高分").results == []
+    assert codes(index.search("公务员考试申论怎么写"))[:1] == ["X-0"]
+
+
 # Unrelated items, so that word weights are those of a catalogue rather than of four look-alikes.
 OTHER_ITEMS = ["普通护照签发", "机动车驾驶证换证", "结婚登记", "个体工商户设立登记", "社会保障卡申领",
                "最低生活保障审核确认", "出生医学证明首次签发", "食品经营许可", "不动产登记", "失业保险金申领"]
