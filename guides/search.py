@@ -30,8 +30,9 @@ every item, and only the relative figures tell the candidates apart. Word associ
 from the example questions of many services (改 → 变更, 丢 → 补办) also count, in the ranking
 only. Below :data:`CONFIDENCE_THRESHOLD`, or when the question resembles a message that asks for
 no service (``guides/data/not_a_service.yaml``: advice, chit-chat, consumer and technology
-questions) more than any candidate's examples, nothing is returned: the caller says "no confident
-match" and may offer :attr:`SearchResponse.closest` as suggestions, never as an answer.
+questions, and the procedures of banks, employers, schools…) more than any candidate's examples,
+nothing is returned: the caller says "no confident match" and may offer
+:meth:`SearchResponse.suggestions` as suggestions, never as an answer.
 """
 
 from __future__ import annotations
