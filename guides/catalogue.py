@@ -96,6 +96,11 @@ def read_yaml(path: Path, label: str | None = None) -> Any:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValidationFailed([f"{label}: not UTF-8 text (byte {exc.start}): save the file as UTF-8"]) from exc
+    return parse_yaml(text, label)
+
+
+def parse_yaml(text: str, label: str) -> Any:
+    """Parse YAML text strictly (no duplicate keys); raise :class:`ValidationFailed` naming ``label``."""
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:

@@ -46,10 +46,10 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from guides.catalogue import parse_yaml
 from guides.models import Department, PublicationState, Region, ServiceItem
 from guides.ner import MentionRecognizer
 from guides.pinyin import PinyinCorrector
@@ -93,11 +93,15 @@ LAST_SENTENCE_WEIGHT = 0.7  # a story's last sentence (its ask) counts as the qu
 COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
 
 
+def _data_file(name: str):
+    """One of guides/data/*.yaml, parsed strictly: a key written twice is an error, not a lost entry."""
+    return parse_yaml(resources.files("guides").joinpath("data", name).read_text("utf-8"), f"guides/data/{name}")
+
+
 @lru_cache(maxsize=1)
 def synonym_table() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(official words, colloquial phrases) pairs from guides/data/synonyms.yaml."""
-    text = resources.files("guides").joinpath("data", "synonyms.yaml").read_text("utf-8")
-    data = yaml.safe_load(text) or {}
+    data = _data_file("synonyms.yaml") or {}
     return tuple((str(k), tuple(str(v) for v in vs)) for k, vs in data.items())
 
 
@@ -225,7 +229,7 @@ def _last_sentence(text: str) -> str:
 @lru_cache(maxsize=1)
 def ranking_cues() -> RankingCues:
     """The ranking cues from guides/data/ranking_cues.yaml."""
-    data = yaml.safe_load(resources.files("guides").joinpath("data", "ranking_cues.yaml").read_text("utf-8")) or {}
+    data = _data_file("ranking_cues.yaml") or {}
 
     def words(section: dict | None, key: str) -> tuple[str, ...]:
         return tuple(map(str, (section or {}).get(key) or ()))
@@ -244,7 +248,7 @@ def ranking_cues() -> RankingCues:
 @lru_cache(maxsize=1)
 def not_a_service_examples() -> tuple[str, ...]:
     """Messages that ask for no government service, from guides/data/not_a_service.yaml."""
-    data = yaml.safe_load(resources.files("guides").joinpath("data", "not_a_service.yaml").read_text("utf-8"))
+    data = _data_file("not_a_service.yaml")
     if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
         raise ValueError("guides/data/not_a_service.yaml: expected a list of messages")
     return tuple(x for x in data if x.strip())

@@ -186,6 +186,22 @@ def test_the_not_a_service_messages_are_a_list_of_text():
     assert len(messages) >= 100 and all(isinstance(m, str) and m.strip() for m in messages)
 
 
+def test_a_data_file_with_a_key_written_twice_is_refused_not_half_read(monkeypatch):
+    import guides.search as search
+    from guidebot.errors import ValidationFailed
+
+    class Data:  # stands in for importlib.resources' view of guides/data
+        def joinpath(self, *parts):
+            return self
+
+        def read_text(self, encoding):
+            return "首次登记: [新房办证]\n出生登记: [上户口]\n首次登记: [办大证]\n"
+
+    monkeypatch.setattr(search.resources, "files", lambda package: Data())
+    with pytest.raises(ValidationFailed, match=r"guides/data/synonyms.yaml: .*duplicate key '首次登记' \(first at line 1\)"):
+        search._data_file("synonyms.yaml")
+
+
 def test_synonym_phrases_with_pieces_match_in_any_order_with_gaps():
     from guides.search import synonym_officials
 
