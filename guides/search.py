@@ -279,13 +279,17 @@ class SearchResponse:
     closest: list[Hit] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)  # region codes the question mentions
     departments: list[str] = field(default_factory=list)  # department codes it mentions
+    not_a_service: bool = False  # it resembles a message that asks for no service
 
     @property
     def confident(self) -> bool:
         return bool(self.results)
 
     def suggestions(self, limit: int = 3) -> list[Hit]:
-        """The closest items worth offering ("您是不是想问…") when nothing was confident."""
+        """The closest items worth offering ("您是不是想问…") when nothing was confident: none for
+        a message like one that asks for no service (chit-chat is not offered 户口迁移)."""
+        if self.not_a_service:
+            return []
         return [h for h in self.closest[:limit] if h.score >= SUGGESTION_SCORE]
 
 
@@ -890,7 +894,8 @@ class SearchIndex:
 
         top = heapq.nsmallest(limit, scored, key=rank)
         hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in top]
-        if hits and max(h.score for h in hits) >= CONFIDENCE_THRESHOLD and not self._asks_no_service(query, best_sim):
+        response.not_a_service = bool(hits) and self._asks_no_service(query, best_sim)
+        if hits and max(h.score for h in hits) >= CONFIDENCE_THRESHOLD and not response.not_a_service:
             response.results = [h for h in hits if h.score >= CONFIDENCE_THRESHOLD]
         else:
             response.closest = hits

@@ -160,8 +160,12 @@ def test_a_question_like_a_message_that_asks_for_no_service_gets_no_confident_ma
     monkeypatch.setattr(search, "not_a_service_examples", lambda: ("新手刚拿驾驶证，开车上路紧张怎么克服",))
     index = plain_index(names, examples=examples)
     response = index.search(advice)
-    assert response.results == [] and ranked(response)[0] == "X-0"  # still offered as the closest
+    assert response.results == [] and ranked(response)[0] == "X-0"  # still the closest, for the hotline
+    assert response.not_a_service and response.suggestions() == []  # but not offered to the citizen
     assert codes(index.search("驾照快到期了，去哪里换证")) == ["X-0"]
+    unsure = index.search("机动车年检")  # no confident match, and nothing like a chat: offered
+    assert unsure.results == [] and not unsure.not_a_service and ranked(unsure)[:1] == ["X-0"]
+    assert [h.code for h in unsure.suggestions()] == ["X-0"]
 
 
 def test_the_shipped_not_a_service_messages_keep_a_banks_own_procedure_out(monkeypatch):
