@@ -890,6 +890,8 @@ class SearchIndex:
                      + EXAMPLE_RANK_WEIGHT * sim * (1.0 - confidence)
                      + ASSOCIATION_RANK_WEIGHT * sum(associated[t] for t in entry.all_tokens & query.associated)
                      / associated_mass)
+            # A place the question did not ask about lowers what the ranking adds, as it lowers the confidence.
+            extra *= self._affinity(entry.region_code, query.regions)
             return -(confidence + extra), len(entry.name), entry.code
 
         top = heapq.nsmallest(limit, scored, key=rank)
