@@ -49,6 +49,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from guides.aspects import aspect_keywords
 from guides.catalogue import parse_yaml
 from guides.models import Department, PublicationState, Region, ServiceItem
 from guides.ner import MentionRecognizer
@@ -243,6 +244,12 @@ def ranking_cues() -> RankingCues:
     return RankingCues(groups, words(data.get("mainland"), "in_name"), words(data.get("advice"), "in_question"),
                        words(data.get("lookups"), "in_name"), words(data.get("lookups"), "in_question"),
                        words(data.get("lookups"), "clearly_in_question"), facets)
+
+
+@lru_cache(maxsize=1)
+def _asking_words() -> frozenset[str]:
+    """The words by which a question asks for an aspect of a guide (guides/data/aspects.yaml)."""
+    return frozenset(phrase for _, phrases in aspect_keywords() for phrase in phrases)
 
 
 @lru_cache(maxsize=1)
@@ -511,6 +518,8 @@ class SearchIndex:
         self._ancestor_chain = {code: tuple(self._walk_up(code)) for code in region_parents}
         self._depth = {code: len(chain) for code, chain in self._ancestor_chain.items()}
         self._associations = self._associate(entries)
+        # ...but an asking word that names services too (法律 of 法律援助) is a word of the topic.
+        self._asking = _asking_words() - self._idf.keys()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -819,7 +828,9 @@ class SearchIndex:
         if not messages.messages or not query.example_mass:
             return False
         shared: dict[int, float] = defaultdict(float)
-        for word in query.expanded:
+        # How a question asks (几点, 多少钱, 在哪) is what service questions ask too: such words are
+        # no evidence that it asks for no service ("车管所几点上班" is not "几点下班了好无聊").
+        for word in query.expanded - self._asking:
             for i in messages.postings.get(word, ()):
                 shared[i] += self._example_idf.get(word, self._default_idf)
         resemblance = _best_dice(((s, messages.masses[i]) for i, s in shared.items()), query.example_mass)

@@ -183,6 +183,18 @@ def test_the_shipped_not_a_service_messages_keep_a_banks_own_procedure_out(monke
     assert codes(index.search("社保卡丢了补卡要带什么"))[:1] == ["X-0"]
 
 
+def test_how_a_question_asks_does_not_make_it_resemble_a_not_a_service_message(monkeypatch):
+    import guides.search as search
+
+    monkeypatch.setattr(search, "not_a_service_examples", lambda: ("今天几点下班", "车管所旁边的早餐店几点开门"))
+    index = plain_index(["机动车转移登记", *OTHER_ITEMS], aliases={0: ["车辆过户", "过户"]},
+                        examples={0: ["卖车要去哪里过户"]})
+    # 几点 asks for the opening hours (an aspect of the guide), as 几点下班 does: it proves nothing.
+    assert codes(index.search("车子过户，那边几点下班"))[:1] == ["X-0"]
+    # The words of its topic still do.
+    assert index.search("过户那天想先吃早饭，车管所旁边的早餐店几点开门").results == []
+
+
 def test_the_not_a_service_messages_are_a_list_of_text():
     from guides.search import not_a_service_examples
 
