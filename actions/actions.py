@@ -53,6 +53,11 @@ def _aspect(tracker: Tracker) -> str | None:
     return pick_aspect([str(v) for v in values if v is not None]) if values else None
 
 
+def _item_slots(answer: Answer) -> list[EventType]:
+    """The item an answer is about, and where: what follow-ups ("那要多久?", "在柳州呢?") refer to."""
+    return [SlotSet("item_code", answer.item_code), SlotSet("region", answer.region)]
+
+
 RICH_CHANNELS = ("socketio",)  # the portal widget renders guide cards
 
 
@@ -90,7 +95,7 @@ class ActionAnswerGuide(Action):
         _say(dispatcher, answer, tracker)
         events: list[EventType] = [SlotSet("misses", 0.0 if answer.resolved else float(misses + 1) if answer.miss else float(misses))]
         if answer.item_code:
-            events += [SlotSet("item_code", answer.item_code), SlotSet("region", answer.region)]
+            events += _item_slots(answer)
         events.append(SlotSet("aspect", answer.aspect))
         return events
 
@@ -113,7 +118,7 @@ class ActionDefaultFallback(Action):
             answer.text = "我理解您问的是这个事项，如果不对请换个说法：\n\n" + answer.text
         _say(dispatcher, answer, tracker)
         if answer.resolved:
-            return [SlotSet("misses", 0.0), SlotSet("item_code", answer.item_code), SlotSet("region", answer.region)]
+            return [SlotSet("misses", 0.0), *_item_slots(answer)]
         return [SlotSet("misses", float(misses + 1))]
 
 
@@ -129,8 +134,7 @@ class ActionOutOfScope(Action):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
         _say(dispatcher, answer, tracker)
-        return [SlotSet("misses", 0.0), SlotSet("item_code", answer.item_code), SlotSet("region", answer.region),
-                SlotSet("aspect", answer.aspect)]
+        return [SlotSet("misses", 0.0), *_item_slots(answer), SlotSet("aspect", answer.aspect)]
 
 
 class ActionListItems(Action):
@@ -154,7 +158,7 @@ class ActionInfoDisclosure(Action):
         # place then answers what was asked ("要多久答复"), not the overview.
         events: list[EventType] = [SlotSet("aspect", answer.aspect)]
         if answer.item_code:
-            events += [SlotSet("item_code", answer.item_code), SlotSet("region", answer.region)]
+            events += _item_slots(answer)
         return events
 
 

@@ -694,8 +694,7 @@ class SearchIndex:
         group_words = frozenset(w for w in cues.group_name_words(groups) if w in self._idf) - expanded
         if group_words:
             expanded = expanded | group_words
-        associated = frozenset(a for t in tokens for a in self._associations.get(t, ())
-                               if a in self._idf) - expanded
+        associated = frozenset(a for t in tokens for a in self._associations.get(t, ())) - expanded
         # A word no item contains still counts against coverage, but less: it may be context
         # ("下个月去日本旅游") rather than a different subject. Group words may be matched, never missed.
         own = tokens | group_words
