@@ -113,13 +113,26 @@ def test_filler_words_are_not_content():
     assert content_tokens(new_tokenizer(), "我想问一下怎么弄护照") == ["护照"]
 
 
+def test_a_character_between_the_known_words_of_a_catalogue_word_counts():
+    from guides.text import content_tokens, new_tokenizer
+
+    # 注册核安全工程师 is a catalogue word jieba does not know: its pieces 注册, 安全, 工程师 miss 核.
+    tokenizer = new_tokenizer([("注册核安全工程师", 50)])
+    assert "核" in content_tokens(tokenizer, "注册核安全工程师考试报名")
+    assert "注" not in content_tokens(tokenizer, "注册安全工程师考试报名")
+    index = plain_index(["注册安全工程师考试报名", "注册核安全工程师考试报名"],
+                        words=["注册核安全工程师", "注册安全工程师"])
+    assert codes(index.search("领导让我考个核安全方面的注册工程师证，怎么报名"))[0] == "X-1"
+    assert codes(index.search("注册安全工程师考试怎么报名"))[0] == "X-0"
+
+
 def plain_index(names: list[str], aliases: dict[int, list[str]] | None = None,
-                examples: dict[int, list[str]] | None = None) -> SearchIndex:
+                examples: dict[int, list[str]] | None = None, words: list[str] = ()) -> SearchIndex:
     items = [{"code": f"X-{i}", "name": name, "aliases": (aliases or {}).get(i, []),
               "examples": (examples or {}).get(i, []), "department": "示例部门",
               "department_code": "d", "department_names": ["示例部门"], "region_code": "440000"}
              for i, name in enumerate(names)]
-    return SearchIndex.build(items, [], {"440000": None})
+    return SearchIndex.build(items, list(words), {"440000": None})
 
 
 def test_items_for_a_group_of_applicants_rank_below_the_general_item_unless_the_group_is_mentioned():
