@@ -28,10 +28,12 @@ Candidates are ranked by confidence plus how much of the question each explains,
 it resembles their examples, relative to the best candidate: in a long story both are small for
 every item, and only the relative figures tell the candidates apart. Word associations learnt
 from the example questions of many services (改 → 变更, 丢 → 补办) also count, in the ranking
-only. Below :data:`CONFIDENCE_THRESHOLD`, or when the question resembles a message that asks for
-no service (``guides/data/not_a_service.yaml``: advice, chit-chat, consumer and technology
-questions, and the procedures of banks, employers, schools…) more than any candidate's examples,
-nothing is returned: the caller says "no confident match" and may offer
+only. Whether the best items answer the question is decided by :class:`AnswerModel`, a logistic
+model over signals of the search (the top scores, how much the question resembles the items'
+examples and the messages that ask for no service, ``guides/data/not_a_service.yaml``: advice,
+chit-chat, consumer and technology questions, and the procedures of banks, employers, schools…),
+trained on the dev questions. When it says no, or the best item scores below
+:data:`ANSWER_FLOOR`, nothing is returned: the caller says "no confident match" and may offer
 :meth:`SearchResponse.suggestions` as suggestions, never as an answer.
 """
 
@@ -57,7 +59,8 @@ from guides.pinyin import PinyinCorrector
 from guides.text import content_tokens, han_bigrams, new_tokenizer, normalise, stopwords
 from guides.vocab import WORD_FREQ, catalogue_words
 
-CONFIDENCE_THRESHOLD = 0.53
+CONFIDENCE_THRESHOLD = 0.53  # items listed beside the answer score at least this (or the answer's own score)
+ANSWER_FLOOR = 0.4  # no answer from an item scoring below this, whatever the answer model says
 SUGGESTION_SCORE = 0.3  # below this a closest item is noise, not a suggestion worth offering
 NAME_WEIGHT = 0.65  # best name or alias coverage
 QUERY_WEIGHT = 0.25  # how much of the question the item explains
@@ -261,6 +264,59 @@ def not_a_service_examples() -> tuple[str, ...]:
     return tuple(x for x in data if x.strip())
 
 
+# What the answer model reads of a search: see SearchIndex._answer_signals.
+ANSWER_SIGNALS = ("top_score", "second_score", "top_coverage", "top_resemblance", "best_resemblance",
+                  "no_service_resemblance", "no_service", "known_words", "advice", "clear_lookup")
+
+
+@dataclass(frozen=True)
+class AnswerModel:
+    """Logistic model of "the best items answer the question", trained on the dev questions.
+
+    ``guides/data/answer_model.yaml`` is written by ``eval/train_answer_model.py``: signals are
+    standardised with ``means`` and ``scales``, and the question is answered when the probability
+    reaches ``threshold``.
+    """
+
+    features: tuple[str, ...]
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+
+    def probability(self, signals: dict[str, float]) -> float:
+        z = self.bias + sum(w * (signals[f] - m) / s
+                            for f, m, s, w in zip(self.features, self.means, self.scales, self.weights))
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+    @classmethod
+    def from_dict(cls, data, source: str = "answer model") -> "AnswerModel":
+        """Validate and build; a malformed model is a precise error, never a silent default."""
+        if not isinstance(data, dict):
+            raise ValueError(f"{source}: expected a mapping")
+        try:
+            features = tuple(str(f) for f in data["features"])
+            columns = [tuple(float(x) for x in data[key]) for key in ("means", "scales", "weights")]
+            bias, threshold = float(data["bias"]), float(data["threshold"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{source}: missing or non-numeric field ({exc})") from None
+        unknown = [f for f in features if f not in ANSWER_SIGNALS]
+        if unknown:
+            raise ValueError(f"{source}: unknown signals {unknown}; known: {list(ANSWER_SIGNALS)}")
+        if any(len(c) != len(features) for c in columns):
+            raise ValueError(f"{source}: means, scales and weights need one value per feature ({len(features)})")
+        if any(not x > 0 for x in columns[1]) or not 0.0 < threshold < 1.0:
+            raise ValueError(f"{source}: scales must be positive and the threshold within (0, 1)")
+        return cls(features, *columns, bias, threshold)
+
+
+@lru_cache(maxsize=1)
+def answer_model() -> AnswerModel:
+    """The shipped answer model (guides/data/answer_model.yaml)."""
+    return AnswerModel.from_dict(_data_file("answer_model.yaml"), "guides/data/answer_model.yaml")
+
+
 @dataclass(frozen=True)
 class Hit:
     code: str
@@ -287,6 +343,7 @@ class SearchResponse:
     regions: list[str] = field(default_factory=list)  # region codes the question mentions
     departments: list[str] = field(default_factory=list)  # department codes it mentions
     not_a_service: bool = False  # it resembles a message that asks for no service
+    signals: dict[str, float] = field(default_factory=dict)  # what the answer model read (ANSWER_SIGNALS)
 
     @property
     def confident(self) -> bool:
@@ -820,19 +877,22 @@ class SearchIndex:
                     shared[i] += weight
         return _best_dice(zip(shared, entry.example_masses), query.example_mass)
 
-    def _asks_no_service(self, query: _Query, best_sim: float) -> bool:
-        """The question resembles a message asking for no service more than any candidate's examples,
-        or resembles one and asks for advice."""
+    def _no_service_resemblance(self, query: _Query) -> float:
+        """How closely the question resembles a message that asks for no service (0…1)."""
         messages = self._not_a_service
         if not messages.messages or not query.example_mass:
-            return False
+            return 0.0
         shared: dict[int, float] = defaultdict(float)
         # How a question asks (几点, 多少钱, 在哪) is what service questions ask too: such words are
         # no evidence that it asks for no service ("车管所几点上班" is not "几点下班了好无聊").
         for word in query.expanded - self._asking:
             for i in messages.postings.get(word, ()):
                 shared[i] += self._example_idf.get(word, self._default_idf)
-        resemblance = _best_dice(((s, messages.masses[i]) for i, s in shared.items()), query.example_mass)
+        return _best_dice(((s, messages.masses[i]) for i, s in shared.items()), query.example_mass)
+
+    def _asks_no_service(self, query: _Query, best_sim: float, resemblance: float) -> bool:
+        """The question resembles a message asking for no service more than any candidate's examples,
+        or resembles one and asks for advice."""
         if resemblance < NOT_A_SERVICE_MIN:
             return False
         # Asking for advice and resembling such a message are two signs: no margin needed
@@ -904,11 +964,29 @@ class SearchIndex:
             extra *= self._affinity(entry.region_code, query.regions)
             return -(confidence + extra), len(entry.name), entry.code
 
-        top = heapq.nsmallest(limit, scored, key=rank)
+        top = heapq.nsmallest(max(limit, 2), scored, key=rank)
         hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in top]
-        response.not_a_service = bool(hits) and self._asks_no_service(query, best_sim)
-        if hits and max(h.score for h in hits) >= CONFIDENCE_THRESHOLD and not response.not_a_service:
-            response.results = [h for h in hits if h.score >= CONFIDENCE_THRESHOLD]
+        if not hits:
+            return response
+        resemblance = self._no_service_resemblance(query)
+        response.not_a_service = self._asks_no_service(query, best_sim, resemblance)
+        response.signals = self._answer_signals(query, top, best_sim, resemblance, response.not_a_service)
+        hits = hits[:limit]
+        model = answer_model()
+        if hits[0].score >= ANSWER_FLOOR and model.probability(response.signals) >= model.threshold:
+            # Items beside the answer must be confident themselves, or as good as the answer.
+            floor = min(CONFIDENCE_THRESHOLD, hits[0].score)
+            response.results = [h for h in hits if h.score >= floor]
         else:
             response.closest = hits
         return response
+
+    def _answer_signals(self, query: _Query, top: list, best_sim: float, resemblance: float,
+                        no_service: bool) -> dict[str, float]:
+        """What decides whether the best items answer the question (see :class:`AnswerModel`)."""
+        confidence, coverage, similarity, _ = top[0]
+        known = sum(1 for t in query.tokens if t in self._idf) / len(query.tokens) if query.tokens else 0.0
+        return {"top_score": confidence, "second_score": top[1][0] if len(top) > 1 else 0.0,
+                "top_coverage": coverage, "top_resemblance": similarity, "best_resemblance": best_sim,
+                "no_service_resemblance": resemblance, "no_service": float(no_service),
+                "known_words": known, "advice": float(query.advice), "clear_lookup": float(query.clear_lookup)}

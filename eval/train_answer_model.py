@@ -1,0 +1,163 @@
+"""Train the answer model (guides/data/answer_model.yaml) on the dev questions of both catalogues.
+
+The search ranks items, then decides whether its best items answer the question or whether it
+should say "no confident match". That decision reads a few signals of the search (ANSWER_SIGNALS
+in guides/search.py: the top scores, how much of the question the top item explains, how much
+the question resembles the items' example questions and the messages that ask for no service…)
+through a logistic model. This script fits the model on the dev split only:
+
+- positives: labelled questions whose right item is among the top three;
+- negatives: out-of-scope questions;
+- labelled questions whose right item is not in the top three are left out (answering them is
+  wrong whatever the model says).
+
+It first prints a leave-one-file-out cross-validation (each question file predicted by a model
+fitted on the others) next to the score-threshold rule the model replaces, then fits on all dev
+questions and writes the model. The test splits are never read.
+
+Usage: python eval/train_answer_model.py [--threshold 0.4] [--write]
+Retrain after changing the scoring, the search data files or the dev questions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+MODEL_PATH = ROOT / "guides" / "data" / "answer_model.yaml"
+PENALTY = 1.0  # L2 on the standardised weights (not the bias)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def dev_questions(folder: str) -> list[dict]:
+    """Dev questions of one catalogue's files and of the out-of-scope files, with their file."""
+    files = sorted((ROOT / "eval/search" / folder).glob("*.jsonl")) + sorted((ROOT / "eval/search").glob("out_of_scope*.jsonl"))
+    return [{**q, "file": f"{p.parent.name}/{p.name}"} for p in files for q in read_jsonl(p) if q["split"] == "dev"]
+
+
+def collect() -> list[dict]:
+    """One row per dev question that any item matches: its signals and what answering it would give."""
+    from search_bench import load_records
+
+    import guides.search
+    from guides.search import SearchIndex
+
+    # Never answer while collecting: ``closest`` then holds the whole ranking, so the labels do
+    # not depend on the model being replaced.
+    guides.search.ANSWER_FLOOR = math.inf
+    rows = []
+    for size, folder in (("sample", "guangxi"), ("gdzwfw", "gdzwfw")):
+        index = SearchIndex.build(**load_records(size))
+        for q in dev_questions(folder):
+            response = index.search(q["question"], limit=5)
+            ranked = [h.code for h in response.closest]
+            if not response.signals:
+                continue  # no item shares a word with it: never answered
+            codes = set(q["codes"])
+            rows.append({"catalogue": folder, "file": q["file"], "signals": response.signals,
+                         "in_scope": bool(codes), "top1": bool(ranked) and ranked[0] in codes,
+                         "top3": bool(codes & set(ranked[:3]))})
+    return rows
+
+
+def fit(x: np.ndarray, y: np.ndarray, penalty: float = PENALTY) -> tuple[np.ndarray, float]:
+    """L2-penalised logistic regression by Newton's method; returns (weights, bias)."""
+    design = np.hstack([x, np.ones((len(x), 1))])
+    beta = np.zeros(design.shape[1])
+    ridge = np.full(design.shape[1], penalty)
+    ridge[-1] = 0.0
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-np.clip(design @ beta, -60, 60)))
+        gradient = design.T @ (p - y) + ridge * beta
+        hessian = (design * (p * (1 - p))[:, None]).T @ design + np.diag(ridge)
+        step = np.linalg.solve(hessian, gradient)
+        beta -= step
+        if np.max(np.abs(step)) < 1e-9:
+            break
+    return beta[:-1], float(beta[-1])
+
+
+def predict(x: np.ndarray, weights: np.ndarray, bias: float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x @ weights + bias, -60, 60)))
+
+
+def figures(rows: list[dict], answered: np.ndarray) -> str:
+    out = []
+    for catalogue in ("guangxi", "gdzwfw"):
+        mine = [(r, a) for r, a in zip(rows, answered) if r["catalogue"] == catalogue]
+        in_scope = [(r, a) for r, a in mine if r["in_scope"]]
+        oos = [(r, a) for r, a in mine if not r["in_scope"]]
+        top1 = sum(a and r["top1"] for r, a in in_scope)
+        top3 = sum(a and r["top3"] for r, a in in_scope)
+        rejected = sum(not a for _, a in oos)
+        out.append(f"{catalogue}: answered with the right item first {top1}, in the top 3 {top3} of {len(in_scope)}; "
+                   f"out-of-scope rejected {rejected} of {len(oos)}")
+    return "\n    ".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threshold", type=float, default=0.4, help="answer when the probability reaches this")
+    parser.add_argument("--write", action="store_true", help=f"write {MODEL_PATH.relative_to(ROOT)}")
+    args = parser.parse_args(argv)
+
+    from guides.search import ANSWER_FLOOR, ANSWER_SIGNALS, CONFIDENCE_THRESHOLD
+
+    rows = collect()  # sets the module's floor aside: the imported ANSWER_FLOOR is the real one
+    features = list(ANSWER_SIGNALS)
+    x = np.array([[r["signals"][f] for f in features] for r in rows], dtype=float)
+    y = np.array([0.0 if not r["in_scope"] else 1.0 for r in rows])
+    usable = np.array([(not r["in_scope"]) or r["top3"] for r in rows])
+    means, scales = x.mean(axis=0), x.std(axis=0)
+    scales[scales == 0] = 1.0
+    z = (x - means) / scales
+    top_score = x[:, features.index("top_score")]
+    print(f"{len(rows)} dev questions with candidates ({int(usable.sum())} used for fitting); "
+          f"{len({r['file'] for r in rows})} files")
+
+    # Leave one file out: every question is predicted by a model that saw none of its file.
+    held_out = np.zeros(len(rows))
+    for name in sorted({r["file"] for r in rows}):
+        test = np.array([r["file"] == name for r in rows])
+        weights, bias = fit(z[~test & usable], y[~test & usable])
+        held_out[test] = predict(z[test], weights, bias)
+    rule = (top_score >= CONFIDENCE_THRESHOLD) & (x[:, features.index("no_service")] == 0)
+    print(f"  score threshold {CONFIDENCE_THRESHOLD} (the rule before the model):\n    {figures(rows, rule)}")
+    for threshold in sorted({0.3, 0.35, 0.4, 0.45, 0.5, args.threshold}):
+        answered = (held_out >= threshold) & (top_score >= ANSWER_FLOOR)
+        mark = "  <- chosen" if threshold == args.threshold else ""
+        print(f"  model, probability >= {threshold}, cross-validated:{mark}\n    {figures(rows, answered)}")
+
+    weights, bias = fit(z[usable], y[usable])
+    print("  weights on standardised signals: " + ", ".join(f"{f} {w:+.2f}" for f, w in zip(features, weights)))
+    if args.write:
+        lines = [
+            "# Answer model: written by eval/train_answer_model.py from the dev questions; do not edit by hand.",
+            f"# {int(usable.sum())} dev questions of both catalogues (in scope with the right item in the top 3: answer;",
+            "# out of scope: no answer). Signals are standardised with means and scales.",
+            f"features: [{', '.join(features)}]",
+            f"means: [{', '.join(f'{v:.6g}' for v in means)}]",
+            f"scales: [{', '.join(f'{v:.6g}' for v in scales)}]",
+            f"weights: [{', '.join(f'{v:.6g}' for v in weights)}]",
+            f"bias: {bias:.6g}",
+            f"threshold: {args.threshold}",
+        ]
+        MODEL_PATH.write_text("\n".join(lines) + "\n", "utf-8")
+        print(f"wrote {MODEL_PATH.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
