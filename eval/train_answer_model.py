@@ -15,7 +15,7 @@ It first prints a leave-one-file-out cross-validation (each question file predic
 fitted on the others) next to the score-threshold rule the model replaces, then fits on all dev
 questions and writes the model. The test splits are never read.
 
-Usage: python eval/train_answer_model.py [--threshold 0.4] [--write]
+Usage: python eval/train_answer_model.py [--threshold 0.45] [--write]
 Retrain after changing the scoring, the search data files or the dev questions.
 """
 
@@ -56,19 +56,22 @@ def collect() -> list[dict]:
 
     # Never answer while collecting: ``closest`` then holds the whole ranking, so the labels do
     # not depend on the model being replaced.
-    guides.search.ANSWER_FLOOR = math.inf
+    floor, guides.search.ANSWER_FLOOR = guides.search.ANSWER_FLOOR, math.inf
     rows = []
-    for size, folder in (("sample", "guangxi"), ("gdzwfw", "gdzwfw")):
-        index = SearchIndex.build(**load_records(size))
-        for q in dev_questions(folder):
-            response = index.search(q["question"], limit=5)
-            ranked = [h.code for h in response.closest]
-            if not response.signals:
-                continue  # no item shares a word with it: never answered
-            codes = set(q["codes"])
-            rows.append({"catalogue": folder, "file": q["file"], "signals": response.signals,
-                         "in_scope": bool(codes), "top1": bool(ranked) and ranked[0] in codes,
-                         "top3": bool(codes & set(ranked[:3]))})
+    try:
+        for size, folder in (("sample", "guangxi"), ("gdzwfw", "gdzwfw")):
+            index = SearchIndex.build(**load_records(size))
+            for q in dev_questions(folder):
+                response = index.search(q["question"], limit=5)
+                ranked = [h.code for h in response.closest]
+                if not response.signals:
+                    continue  # no item shares a word with it: never answered
+                codes = set(q["codes"])
+                rows.append({"catalogue": folder, "file": q["file"], "signals": response.signals,
+                             "in_scope": bool(codes), "top1": bool(ranked) and ranked[0] in codes,
+                             "top3": bool(codes & set(ranked[:3]))})
+    finally:
+        guides.search.ANSWER_FLOOR = floor
     return rows
 
 
@@ -109,13 +112,13 @@ def figures(rows: list[dict], answered: np.ndarray) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threshold", type=float, default=0.4, help="answer when the probability reaches this")
+    parser.add_argument("--threshold", type=float, default=0.45, help="answer when the probability reaches this")
     parser.add_argument("--write", action="store_true", help=f"write {MODEL_PATH.relative_to(ROOT)}")
     args = parser.parse_args(argv)
 
     from guides.search import ANSWER_FLOOR, ANSWER_SIGNALS, CONFIDENCE_THRESHOLD
 
-    rows = collect()  # sets the module's floor aside: the imported ANSWER_FLOOR is the real one
+    rows = collect()
     features = list(ANSWER_SIGNALS)
     x = np.array([[r["signals"][f] for f in features] for r in rows], dtype=float)
     y = np.array([0.0 if not r["in_scope"] else 1.0 for r in rows])

@@ -368,12 +368,12 @@ class _Field:
 
 
 def _finest(tokens: frozenset[str]) -> frozenset[str]:
-    stop = stopwords()
     """Drop compound tokens whose pieces are also tokens (社会保障卡 when 社会, 保障, 卡 are there).
 
     jieba's search mode yields a whole word and its pieces; counting both would make a question
     that names every piece look like it covers only part of the name.
     """
+    stop = stopwords()
     def covered(token: str) -> bool:
         hit = [False] * len(token)
         for piece in list(tokens) + [w for w in stop if w in token]:  # 办理及加注护照: 办理, 及 are filler
