@@ -110,54 +110,83 @@ def figures(rows: list[dict], answered: np.ndarray) -> str:
     return "\n    ".join(out)
 
 
+class Design:
+    """The dev rows as arrays: signals, standardised signals, labels and which rows are fitted."""
+
+    def __init__(self, rows: list[dict]):
+        from guides.search import ANSWER_SIGNALS
+
+        self.rows = rows
+        self.features = list(ANSWER_SIGNALS)
+        self.x = np.array([[r["signals"][f] for f in self.features] for r in rows], dtype=float)
+        self.y = np.array([1.0 if r["in_scope"] else 0.0 for r in rows])
+        self.usable = np.array([(not r["in_scope"]) or r["top3"] for r in rows])
+        self.means, self.scales = self.x.mean(axis=0), self.x.std(axis=0)
+        self.scales[self.scales == 0] = 1.0
+        self.z = (self.x - self.means) / self.scales
+
+    def signal(self, name: str) -> np.ndarray:
+        return self.x[:, self.features.index(name)]
+
+    def model(self, threshold: float) -> dict:
+        """The model fitted on every usable row, as answer_model.yaml holds it."""
+        weights, bias = fit(self.z[self.usable], self.y[self.usable])
+        return {"features": self.features, "means": [float(v) for v in self.means],
+                "scales": [float(v) for v in self.scales], "weights": [float(v) for v in weights],
+                "bias": bias, "threshold": threshold}
+
+    def held_out(self) -> np.ndarray:
+        """Leave one file out: every question predicted by a model that saw none of its file."""
+        out = np.zeros(len(self.rows))
+        for name in sorted({r["file"] for r in self.rows}):
+            test = np.array([r["file"] == name for r in self.rows])
+            weights, bias = fit(self.z[~test & self.usable], self.y[~test & self.usable])
+            out[test] = predict(self.z[test], weights, bias)
+        return out
+
+
+def model_yaml(model: dict, fitted: int) -> str:
+    def floats(values):
+        return ", ".join(f"{v:.6g}" for v in values)
+
+    return "\n".join([
+        "# Answer model: written by eval/train_answer_model.py from the dev questions; do not edit by hand.",
+        f"# {fitted} dev questions of both catalogues (in scope with the right item in the top 3: answer;",
+        "# out of scope: no answer). Signals are standardised with means and scales.",
+        f"features: [{', '.join(model['features'])}]",
+        f"means: [{floats(model['means'])}]",
+        f"scales: [{floats(model['scales'])}]",
+        f"weights: [{floats(model['weights'])}]",
+        f"bias: {model['bias']:.6g}",
+        f"threshold: {model['threshold']}",
+    ]) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threshold", type=float, default=0.45, help="answer when the probability reaches this")
     parser.add_argument("--write", action="store_true", help=f"write {MODEL_PATH.relative_to(ROOT)}")
     args = parser.parse_args(argv)
 
-    from guides.search import ANSWER_FLOOR, ANSWER_SIGNALS, CONFIDENCE_THRESHOLD
+    from guides.search import ANSWER_FLOOR, CONFIDENCE_THRESHOLD
 
-    rows = collect()
-    features = list(ANSWER_SIGNALS)
-    x = np.array([[r["signals"][f] for f in features] for r in rows], dtype=float)
-    y = np.array([0.0 if not r["in_scope"] else 1.0 for r in rows])
-    usable = np.array([(not r["in_scope"]) or r["top3"] for r in rows])
-    means, scales = x.mean(axis=0), x.std(axis=0)
-    scales[scales == 0] = 1.0
-    z = (x - means) / scales
-    top_score = x[:, features.index("top_score")]
-    print(f"{len(rows)} dev questions with candidates ({int(usable.sum())} used for fitting); "
+    design = Design(collect())
+    rows, top_score = design.rows, design.signal("top_score")
+    print(f"{len(rows)} dev questions with candidates ({int(design.usable.sum())} used for fitting); "
           f"{len({r['file'] for r in rows})} files")
-
-    # Leave one file out: every question is predicted by a model that saw none of its file.
-    held_out = np.zeros(len(rows))
-    for name in sorted({r["file"] for r in rows}):
-        test = np.array([r["file"] == name for r in rows])
-        weights, bias = fit(z[~test & usable], y[~test & usable])
-        held_out[test] = predict(z[test], weights, bias)
-    rule = (top_score >= CONFIDENCE_THRESHOLD) & (x[:, features.index("no_service")] == 0)
+    held_out = design.held_out()
+    rule = (top_score >= CONFIDENCE_THRESHOLD) & (design.signal("no_service") == 0)
     print(f"  score threshold {CONFIDENCE_THRESHOLD} (the rule before the model):\n    {figures(rows, rule)}")
     for threshold in sorted({0.3, 0.35, 0.4, 0.45, 0.5, args.threshold}):
         answered = (held_out >= threshold) & (top_score >= ANSWER_FLOOR)
         mark = "  <- chosen" if threshold == args.threshold else ""
         print(f"  model, probability >= {threshold}, cross-validated:{mark}\n    {figures(rows, answered)}")
 
-    weights, bias = fit(z[usable], y[usable])
-    print("  weights on standardised signals: " + ", ".join(f"{f} {w:+.2f}" for f, w in zip(features, weights)))
+    model = design.model(args.threshold)
+    print("  weights on standardised signals: "
+          + ", ".join(f"{f} {w:+.2f}" for f, w in zip(model["features"], model["weights"])))
     if args.write:
-        lines = [
-            "# Answer model: written by eval/train_answer_model.py from the dev questions; do not edit by hand.",
-            f"# {int(usable.sum())} dev questions of both catalogues (in scope with the right item in the top 3: answer;",
-            "# out of scope: no answer). Signals are standardised with means and scales.",
-            f"features: [{', '.join(features)}]",
-            f"means: [{', '.join(f'{v:.6g}' for v in means)}]",
-            f"scales: [{', '.join(f'{v:.6g}' for v in scales)}]",
-            f"weights: [{', '.join(f'{v:.6g}' for v in weights)}]",
-            f"bias: {bias:.6g}",
-            f"threshold: {args.threshold}",
-        ]
-        MODEL_PATH.write_text("\n".join(lines) + "\n", "utf-8")
+        MODEL_PATH.write_text(model_yaml(model, int(design.usable.sum())), "utf-8")
         print(f"wrote {MODEL_PATH.relative_to(ROOT)}")
     return 0
 

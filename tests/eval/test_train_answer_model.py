@@ -23,3 +23,18 @@ def test_the_fit_recovers_the_weights_of_a_logistic_relation():
     shrunk, _ = fit(x, y, penalty=1000.0)
     assert np.all(np.abs(shrunk) < np.abs(weights) + 1e-9) and shrunk[0] > 0 > shrunk[1]
     assert predict(np.array([[3.0, 0.0, 0.0]]), weights, bias)[0] > 0.95
+
+
+def test_the_shipped_answer_model_is_the_one_the_dev_questions_give_now():
+    """Scoring, search data or dev questions changed without retraining: run
+    `.venv/bin/python eval/train_answer_model.py --write` (it prints the cross-validation)."""
+    from train_answer_model import Design, collect
+
+    from guides.search import answer_model
+
+    shipped = answer_model()
+    fresh = Design(collect()).model(shipped.threshold)
+    assert list(shipped.features) == fresh["features"]
+    for key in ("means", "scales", "weights"):
+        assert np.allclose(getattr(shipped, key), fresh[key], atol=1e-3), key
+    assert abs(shipped.bias - fresh["bias"]) < 1e-3
