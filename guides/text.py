@@ -16,6 +16,7 @@ import zhconv
 MAX_QUERY_CHARS = 1000
 
 _PUNCT_OR_SPACE = re.compile(r"[\s\u3000]+")
+_PARTICLE = "\ue000"  # a private-use character: stands in for 么 while zhconv converts
 
 
 def normalise(text: str | None, limit: int | None = MAX_QUERY_CHARS) -> str:
@@ -29,7 +30,12 @@ def normalise(text: str | None, limit: int | None = MAX_QUERY_CHARS) -> str:
     text = _PUNCT_OR_SPACE.sub(" ", text).strip().lower()
     text = text[:limit] if limit is not None else text
     # Traditional -> Simplified: the catalogue is Simplified; 補辦身份證 means 补办身份证.
-    return zhconv.convert(text, "zh-cn") if any("\u4e00" <= c <= "\u9fff" for c in text) else text
+    if not any("\u4e00" <= c <= "\u9fff" for c in text):
+        return text
+    # zhconv reads 么 before 半, 子, 妹… as the Traditional spelling of 幺 (么半群 -> 幺半群), which
+    # turns the typo 怎么半 (怎么办) into 怎幺半. In Simplified text 么 is the particle: keep it.
+    text = text.replace(_PARTICLE, "").replace("么", _PARTICLE)
+    return zhconv.convert(text, "zh-cn").replace(_PARTICLE, "么")
 
 
 def is_word_char(char: str) -> bool:
