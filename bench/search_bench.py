@@ -47,12 +47,10 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def questions_for(size: str) -> list[dict]:
-    oos = [q for p in sorted((ROOT / "eval/search").glob("out_of_scope*.jsonl")) for q in read_jsonl(p)]
-    if size == "sample":
-        labelled = [q for p in sorted((ROOT / "eval/search/guangxi").glob("*.jsonl")) for q in read_jsonl(p)]
-    else:
-        labelled = [q for p in sorted((ROOT / "eval/search/gdzwfw").glob("*.jsonl")) for q in read_jsonl(p)]
-    return labelled + oos
+    """The catalogue's labelled questions, then the out-of-scope ones, each with its ``file``."""
+    folder = "guangxi" if size == "sample" else "gdzwfw"
+    files = sorted((ROOT / "eval/search" / folder).glob("*.jsonl")) + sorted((ROOT / "eval/search").glob("out_of_scope*.jsonl"))
+    return [{**q, "file": f"{p.parent.name}/{p.name}"} for p in files for q in read_jsonl(p)]
 
 
 def load_records(size: str) -> dict:

@@ -15,14 +15,13 @@ It first prints a leave-one-file-out cross-validation (each question file predic
 fitted on the others) next to the score-threshold rule the model replaces, then fits on all dev
 questions and writes the model. The test splits are never read.
 
-Usage: python eval/train_answer_model.py [--threshold 0.45] [--write]
+Usage: python eval/train_answer_model.py [--threshold P] [--write]   (P: the shipped model's, by default)
 Retrain after changing the scoring, the search data files or the dev questions.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from pathlib import Path
@@ -37,19 +36,9 @@ MODEL_PATH = ROOT / "guides" / "data" / "answer_model.yaml"
 PENALTY = 1.0  # L2 on the standardised weights (not the bias)
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-
-
-def dev_questions(folder: str) -> list[dict]:
-    """Dev questions of one catalogue's files and of the out-of-scope files, with their file."""
-    files = sorted((ROOT / "eval/search" / folder).glob("*.jsonl")) + sorted((ROOT / "eval/search").glob("out_of_scope*.jsonl"))
-    return [{**q, "file": f"{p.parent.name}/{p.name}"} for p in files for q in read_jsonl(p) if q["split"] == "dev"]
-
-
 def collect() -> list[dict]:
     """One row per dev question that any item matches: its signals and what answering it would give."""
-    from search_bench import load_records
+    from search_bench import load_records, questions_for
 
     import guides.search
     from guides.search import SearchIndex
@@ -61,7 +50,9 @@ def collect() -> list[dict]:
     try:
         for size, folder in (("sample", "guangxi"), ("gdzwfw", "gdzwfw")):
             index = SearchIndex.build(**load_records(size))
-            for q in dev_questions(folder):
+            for q in questions_for(size):
+                if q["split"] != "dev":
+                    continue
                 response = index.search(q["question"], limit=5)
                 ranked = [h.code for h in response.closest]
                 if not response.signals:
@@ -164,11 +155,14 @@ def model_yaml(model: dict, fitted: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threshold", type=float, default=0.45, help="answer when the probability reaches this")
+    parser.add_argument("--threshold", type=float, help="answer when the probability reaches this (default: the shipped model's)")
     parser.add_argument("--write", action="store_true", help=f"write {MODEL_PATH.relative_to(ROOT)}")
     args = parser.parse_args(argv)
 
-    from guides.search import ANSWER_FLOOR, CONFIDENCE_THRESHOLD
+    from guides.search import ANSWER_FLOOR, CONFIDENCE_THRESHOLD, answer_model
+
+    if args.threshold is None:
+        args.threshold = answer_model().threshold
 
     design = Design(collect())
     rows, top_score = design.rows, design.signal("top_score")

@@ -56,7 +56,7 @@ from guides.catalogue import parse_yaml
 from guides.models import Department, PublicationState, Region, ServiceItem
 from guides.ner import MentionRecognizer
 from guides.pinyin import PinyinCorrector
-from guides.text import content_tokens, han_bigrams, new_tokenizer, normalise, stopwords
+from guides.text import content_tokens, covered_positions, han_bigrams, new_tokenizer, normalise, stopwords
 from guides.vocab import WORD_FREQ, catalogue_words
 
 CONFIDENCE_THRESHOLD = 0.53  # items listed beside the answer score at least this (or the answer's own score)
@@ -374,15 +374,10 @@ def _finest(tokens: frozenset[str]) -> frozenset[str]:
     that names every piece look like it covers only part of the name.
     """
     stop = stopwords()
+
     def covered(token: str) -> bool:
-        hit = [False] * len(token)
-        for piece in list(tokens) + [w for w in stop if w in token]:  # 办理及加注护照: 办理, 及 are filler
-            if piece != token and piece in token:
-                start = token.find(piece)
-                while start != -1:
-                    hit[start:start + len(piece)] = [True] * len(piece)
-                    start = token.find(piece, start + 1)
-        return all(hit)
+        # 办理及加注护照: 办理, 及 are filler, so they cover too.
+        return all(covered_positions(token, [*tokens, *(w for w in stop if w in token)]))
 
     # 开公司 stays (公司 leaves 开 uncovered); 社会保障卡 goes when 社会, 保障 and 卡 are all there.
     return frozenset(t for t in tokens if not covered(t))

@@ -103,6 +103,19 @@ def content_tokens(tokenizer: jieba.Tokenizer, text: str) -> list[str]:
     return out
 
 
+def covered_positions(token: str, pieces: Iterable[str]) -> list[bool]:
+    """For each character of ``token``, whether one of the other ``pieces`` found in it covers it."""
+    hit = [False] * len(token)
+    for piece in pieces:
+        if not piece or piece == token:
+            continue
+        start = token.find(piece)
+        while start != -1:
+            hit[start:start + len(piece)] = [True] * len(piece)
+            start = token.find(piece, start + 1)
+    return hit
+
+
 def _missed_characters(tokens: list[str], added: frozenset[str], stop: frozenset[str]) -> list[str]:
     """Single characters of an added word that none of its pieces cover (核 in 注册核安全工程师).
 
@@ -113,12 +126,7 @@ def _missed_characters(tokens: list[str], added: frozenset[str], stop: frozenset
     pieces = [t for t in tokens if len(t) >= 2]
     out = []
     for token in {t for t in tokens if len(t) >= 3 and t in added}:
-        hit = [False] * len(token)
-        for piece in pieces:
-            start = token.find(piece) if piece != token else -1
-            while start != -1:
-                hit[start:start + len(piece)] = [True] * len(piece)
-                start = token.find(piece, start + 1)
+        hit = covered_positions(token, pieces)
         if not any(hit):
             continue
         for i, char in enumerate(token):
