@@ -7,10 +7,7 @@ patterns are the knowledge.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-
-import jieba
 
 
 @dataclass(frozen=True)
@@ -29,13 +26,14 @@ class MentionRecognizer:
         """``regions`` / ``departments``: (code, names) pairs; names are full, short and colloquial."""
         import spacy  # heavy: imported only when a recogniser is built
 
-        jieba.setLogLevel(logging.WARNING)
+        from guides.text import new_tokenizer
+
         names = {n for _, ns in regions + departments for n in ns if n and len(n) >= 2}
-        # spaCy's zh tokenizer uses jieba's global dictionary; patterns must be single jieba tokens
-        # or token sequences, so make every name a word before the patterns are tokenised.
-        for name in names:
-            jieba.add_word(name, 200000)
         self._nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+        # Patterns must be single jieba tokens or token sequences, so every name is made a word
+        # before the patterns are tokenised. spaCy segments with jieba's global dictionary: give
+        # it a private one, or each recogniser's names would change how every other one segments.
+        self._nlp.tokenizer.jieba_seg = new_tokenizer((name, 200000) for name in names)
         ruler = self._nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
         patterns = []
         seen = set()

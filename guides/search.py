@@ -28,7 +28,10 @@ Candidates are ranked by confidence plus how much of the question each explains,
 it resembles their examples, relative to the best candidate: in a long story both are small for
 every item, and only the relative figures tell the candidates apart. Word associations learnt
 from the example questions of many services (改 → 变更, 丢 → 补办) also count, in the ranking
-only. Whether the best items answer the question is decided by :class:`AnswerModel`, a logistic
+only. The best few are then reordered by what tells each from the leader (:meth:`SearchIndex._contrast`):
+the question's words a challenger knows and the leader does not, less the converse, so look-alike
+items are told apart by the words that differ rather than by those they share.
+Whether the best items answer the question is decided by :class:`AnswerModel`, a logistic
 model over signals of the search (the top scores, how much the question resembles the items'
 examples and the messages that ask for no service, ``guides/data/not_a_service.yaml``: advice,
 chit-chat, consumer and technology questions, and the procedures of banks, employers, schools…),
@@ -93,6 +96,8 @@ ASSOCIATION_MIN_ITEMS = 4  # learnt word associations (改 → 变更) need this
 ASSOCIATION_MIN_SHARE = 0.6  # …most of whose names share the official word…
 ASSOCIATION_MIN_LIFT = 10.0  # …far more than item names do on the whole
 ASSOCIATION_RANK_WEIGHT = 0.1  # ranking only: the share of the associated words an item's names have
+CONTRAST_ITEMS = 5  # ranking only: the best few candidates are reordered by what tells each from the leader…
+CONTRAST_WEIGHT = 0.5  # …gaining this times the weight of the words it knows and the leader does not, less the converse
 LAST_SENTENCE_WEIGHT = 0.7  # a story's last sentence (its ask) counts as the question too, a little less
 COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
 
@@ -839,28 +844,34 @@ class SearchIndex:
             score += EXAMPLE_WEIGHT * sim * (1.0 - score)
         else:
             sim = 0.0
-        score *= self._affinity(entry.region_code, query.regions)
-        if entry.groups:
-            if entry.groups.isdisjoint(query.groups):
-                score *= GROUP_FACTOR
-        elif entry.mainland and query.groups:
-            score *= GROUP_FACTOR
-        if entry.lookup and not query.lookup:
-            score *= LOOKUP_FACTOR
-        elif query.clear_lookup and not entry.lookup:
-            score *= SERVICE_FACTOR
-        if query.advice:
-            score *= ADVICE_FACTOR
-        names_a_sibling = not entry.sibling_words.isdisjoint(query.expanded)
-        if names_a_sibling and entry.own_words.isdisjoint(query.expanded):
-            score *= SIBLING_FACTOR
-        for facet, shown in entry.facets:
-            asked, defaulted = query.facets.get(facet, (frozenset(), False))
-            if asked and shown.isdisjoint(asked):
-                score *= DEFAULT_FACET_FACTOR if defaulted else FACET_FACTOR
+        score *= self._affinity(entry.region_code, query.regions) * self._cue_factor(entry, query)
         if entry.department_code in query.departments:
             score = min(1.0, score * DEPARTMENT_BOOST)
         return round(score, 4), q_cov, sim
+
+    @staticmethod
+    def _cue_factor(entry: _Entry, query: _Query) -> float:
+        """What the ranking cues make of the item for this question: 1.0, or less when one speaks against it."""
+        factor = 1.0
+        if entry.groups:
+            if entry.groups.isdisjoint(query.groups):
+                factor *= GROUP_FACTOR
+        elif entry.mainland and query.groups:
+            factor *= GROUP_FACTOR
+        if entry.lookup and not query.lookup:
+            factor *= LOOKUP_FACTOR
+        elif query.clear_lookup and not entry.lookup:
+            factor *= SERVICE_FACTOR
+        if query.advice:
+            factor *= ADVICE_FACTOR
+        names_a_sibling = not entry.sibling_words.isdisjoint(query.expanded)
+        if names_a_sibling and entry.own_words.isdisjoint(query.expanded):
+            factor *= SIBLING_FACTOR
+        for facet, shown in entry.facets:
+            asked, defaulted = query.facets.get(facet, (frozenset(), False))
+            if asked and shown.isdisjoint(asked):
+                factor *= DEFAULT_FACET_FACTOR if defaulted else FACET_FACTOR
+        return factor
 
     def _example_similarity(self, entry: _Entry, query: _Query) -> float:
         """How closely the question resembles the item's example questions (0..1, Dice on word weights)."""
@@ -959,7 +970,7 @@ class SearchIndex:
             extra *= self._affinity(entry.region_code, query.regions)
             return -(confidence + extra), len(entry.name), entry.code
 
-        top = heapq.nsmallest(max(limit, 2), scored, key=rank)
+        top = self._contrast(heapq.nsmallest(max(limit, 2, CONTRAST_ITEMS), scored, key=rank), query, rank)
         hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in top]
         if not hits:
             return response
@@ -975,6 +986,37 @@ class SearchIndex:
         else:
             response.closest = hits
         return response
+
+    @staticmethod
+    def _contrast(top: list, query: _Query, rank) -> list:
+        """Reorder the best few candidates by what tells each from the leader, not by what they share.
+
+        Look-alike items (首次办理普通护照办证进度查询, 换发往来台湾通行证办证进度查询) share most of
+        what they explain in a question. The words of the question a challenger knows, in its names
+        or its example questions, and the leader does not (第一次), less those the leader knows and it
+        does not, are the evidence between them: the challenger gains :data:`CONTRAST_WEIGHT` times
+        their weight, as a share of all the question's words the candidates know, on its ranking
+        value. A challenger a ranking cue speaks against (a look-up item for "要带什么") gains
+        nothing, nor does the leader's copy in another place; and for a question that names a
+        place, candidates of several places keep their order: the place decides.
+        """
+        head = top[:CONTRAST_ITEMS]
+        if len(head) < 2 or (query.regions and len({c[3].region_code for c in head}) > 1):
+            return top
+        known = [(c[3].all_tokens | c[3].example_tokens) & query.expanded for c in head]
+        weight = query.coverage_weights.__getitem__
+        total = sum(map(weight, frozenset().union(*known))) or 1.0
+        leader = head[0][3]
+
+        def key(i: int):
+            value, length, code = rank(head[i])
+            entry = head[i][3]
+            if i == 0 or entry.name == leader.name or SearchIndex._cue_factor(entry, query) < 1.0:
+                return value, length, code
+            gain = sum(map(weight, known[i] - known[0])) - sum(map(weight, known[0] - known[i]))
+            return value - CONTRAST_WEIGHT * gain / total, length, code
+
+        return [head[i] for i in sorted(range(len(head)), key=key)] + top[CONTRAST_ITEMS:]
 
     def _answer_signals(self, query: _Query, top: list, best_sim: float, resemblance: float,
                         no_service: bool) -> dict[str, float]:

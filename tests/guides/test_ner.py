@@ -29,3 +29,14 @@ def test_colloquial_region_names_and_ambiguity(recognizer):
 
 def test_nothing_to_recognise(recognizer):
     assert recognizer("") == [] and recognizer("今天天气怎么样") == []
+
+
+def test_a_recogniser_is_not_changed_by_the_names_of_another():
+    # Two catalogues in one process (the portal's and an imported one, or tests): the second's
+    # names (柳州公安局 as one word) must not change how the first segments "柳州公安局能办什么".
+    first = MentionRecognizer([("r", ["柳州市", "柳州"])], [("d", ["柳州市公安局", "公安局"])])
+    before = [(m.text, m.label) for m in first("柳州公安局能办什么")]
+    assert before == [("柳州", "REGION"), ("公安局", "DEPT")]
+    MentionRecognizer([("450200000000", ["柳州市", "柳州", "龙城"])],
+                      [("lz-gaj", ["柳州市公安局", "柳州公安局", "公安局", "柳州公安", "市公安局"])])
+    assert [(m.text, m.label) for m in first("柳州公安局能办什么")] == before

@@ -292,8 +292,38 @@ def test_a_qualifier_of_a_sibling_item_ranks_the_items_without_it_lower(monkeypa
     aliases = {0: ["二级建造师注册"]}  # a generic alias: it covers any 二建 registration question
     assert ranked(plain_index(names, aliases).search("二级建造师 重新注册"))[0] == "X-1"
     assert ranked(plain_index(names, aliases).search("二级建造师注册"))[0] == "X-0"
+    # Without the factor (and without the contrast, which also sees 重新 only X-1 knows) the generic alias wins.
     monkeypatch.setattr(search, "SIBLING_FACTOR", 1.0)
+    monkeypatch.setattr(search, "CONTRAST_WEIGHT", 0.0)
     assert ranked(plain_index(names, aliases).search("二级建造师 重新注册"))[0] == "X-0"
+
+
+@pytest.fixture(scope="module")
+def default_index(tmp_path_factory):
+    from tests.conftest import CATALOGUE_DIR, migrated_engine
+
+    engine = migrated_engine(f"sqlite:///{tmp_path_factory.mktemp('default')}/guides.db")
+    with unit_of_work(engine) as session:
+        import_bundle(session, load_directory(CATALOGUE_DIR))
+    with unit_of_work(engine) as session:
+        index = SearchIndex.from_session(session)
+    engine.dispose()
+    return index
+
+
+def test_look_alike_items_are_told_apart_by_the_words_only_one_of_them_knows(default_index, monkeypatch):
+    import guides.search as search
+
+    def first(question):
+        return (default_index.search(question).results or default_index.search(question).closest)[0].name
+
+    question = "买了房子能把公积金取出来吗"
+    # 公积金 and 提取 are every 住房公积金提取 item's; 买 and 房子 only the house-purchase item knows.
+    assert first(question) == "住房公积金提取（购买自住住房）"
+    # A question naming a place keeps the place's item: the contrast does not reorder places.
+    assert first("我家在刘圩镇，老公摔伤了腰不能做重活，家里没收入，能不能申请低保？") == "最低生活保障申请受理"
+    monkeypatch.setattr(search, "CONTRAST_WEIGHT", 0.0)
+    assert first(question) == "住房公积金提取（离休、退休）"
 
 
 def test_example_questions_rank_the_item_a_question_resembles():
@@ -323,7 +353,9 @@ def test_a_long_story_ranks_first_the_item_that_explains_most_of_it(monkeypatch)
     # the story, which matters more than the absolute coverage, small for every item, shows.
     assert ranked(response)[0] == "X-1"
     assert response.results[0].score < max(h.score for h in response.results if h.code == "X-0")
+    # Neither relative coverage nor the contrast (宝宝, 落户 are X-1's alone): the name decides.
     monkeypatch.setattr(search, "RELATIVE_COVERAGE_WEIGHT", 0.0)
+    monkeypatch.setattr(search, "CONTRAST_WEIGHT", 0.0)
     assert ranked(plain_index(names, aliases).search(story))[0] == "X-0"
     # A short question that names both: absolute and relative coverage agree.
     assert ranked(plain_index(names, aliases).search("宝宝落户 户口"))[0] == "X-1"
