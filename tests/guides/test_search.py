@@ -28,7 +28,11 @@ def codes_of(hits):
 
 def ranked(response):
     """Codes best first, confident or not: for tests of ranking alone."""
-    return [h.code for h in response.results or response.closest]
+    return [h.code for h in ranked_hits(response)]
+
+
+def ranked_hits(response):
+    return response.results or response.closest
 
 
 def test_official_name_and_alias_find_the_item(index):
@@ -315,7 +319,7 @@ def test_look_alike_items_are_told_apart_by_the_words_only_one_of_them_knows(def
     import guides.search as search
 
     def first(question):
-        return (default_index.search(question).results or default_index.search(question).closest)[0].name
+        return ranked_hits(default_index.search(question))[0].name
 
     question = "买了房子能把公积金取出来吗"
     # 公积金 and 提取 are every 住房公积金提取 item's; 买 and 房子 only the house-purchase item knows.
