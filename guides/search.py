@@ -1003,7 +1003,9 @@ class SearchIndex:
         head = top[:CONTRAST_ITEMS]
         if len(head) < 2 or (query.regions and len({c[3].region_code for c in head}) > 1):
             return top
-        known = [(c[3].all_tokens | c[3].example_tokens) & query.expanded for c in head]
+        asked = query.expanded
+        # Intersect before the union: names and examples hold hundreds of words, a question a few.
+        known = [(asked & c[3].all_tokens) | (asked & c[3].example_tokens) for c in head]
         weight = query.coverage_weights.__getitem__
         total = sum(map(weight, frozenset().union(*known))) or 1.0
         leader = head[0][3]
