@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from guides.text import new_tokenizer
+
 
 @dataclass(frozen=True)
 class Mention:
@@ -25,8 +27,6 @@ class MentionRecognizer:
     def __init__(self, regions: list[tuple[str, list[str]]], departments: list[tuple[str, list[str]]]):
         """``regions`` / ``departments``: (code, names) pairs; names are full, short and colloquial."""
         import spacy  # heavy: imported only when a recogniser is built
-
-        from guides.text import new_tokenizer
 
         names = {n for _, ns in regions + departments for n in ns if n and len(n) >= 2}
         self._nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})

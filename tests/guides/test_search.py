@@ -8,6 +8,7 @@ from guidebot.db import unit_of_work
 from guides.catalogue import load_directory
 from guides.search import CONFIDENCE_THRESHOLD, SearchIndex
 from guides.store import import_bundle
+from tests.conftest import CATALOGUE_DIR, migrated_engine
 
 
 @pytest.fixture
@@ -304,8 +305,6 @@ def test_a_qualifier_of_a_sibling_item_ranks_the_items_without_it_lower(monkeypa
 
 @pytest.fixture(scope="module")
 def default_index(tmp_path_factory):
-    from tests.conftest import CATALOGUE_DIR, migrated_engine
-
     engine = migrated_engine(f"sqlite:///{tmp_path_factory.mktemp('default')}/guides.db")
     with unit_of_work(engine) as session:
         import_bundle(session, load_directory(CATALOGUE_DIR))
