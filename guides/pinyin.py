@@ -81,6 +81,13 @@ class PinyinCorrector:
                     self._by_fuzzy.setdefault(" ".join(map(_fuzzy, sounds)), word)
         self._words = frozenset(words)
 
+    @staticmethod
+    def _pieces_reach(known_piece: dict[int, int], start: int, end: int) -> bool:
+        """Whether catalogue words as cut lead from ``start`` exactly to ``end``."""
+        while start < end and start in known_piece:
+            start = known_piece[start]
+        return start == end
+
     def corrections(self, text: str, boundaries: set[int] | None = None) -> list[str]:
         """Known words that same-sound spans of ``text`` stand for (excluding spans already spelt right).
 
@@ -93,6 +100,12 @@ class PinyinCorrector:
         n = len(text)
         # Span keys are slices of one joined string, and "all Han" is a prefix-count test: this runs
         # for every span of every question, so no list slicing or joining per span.
+        # Catalogue words as jieba cut them (start → end). A span made of two or more of them is
+        # spelt right: 扶养协议 is 扶养 + 协议, not a typo of the item word 抚养协议.
+        known_piece: dict[int, int] = {}
+        if boundaries is not None:
+            cuts = sorted(b for b in boundaries if 0 <= b <= n)
+            known_piece = {a: b for a, b in zip(cuts, cuts[1:]) if b - a >= 2 and text[a:b] in self._words}
         fuzzies = [_fuzzy(s) for s in sounds]
         plain, fuzzy = " ".join(sounds), " ".join(fuzzies)
         starts, fuzzy_starts, non_han = [0], [0], [0]
@@ -116,6 +129,11 @@ class PinyinCorrector:
                     if length == MIN_CHARS and self._word_freq.get(text[i:end], 0) >= COMMON_WORD_FREQ:
                         matched = length  # a common word as written
                         break
+                    if text[i:end] in self._words:
+                        matched = length  # a catalogue word as written
+                        break
+                    if known_piece.get(i, end) < end and self._pieces_reach(known_piece, i, end):
+                        continue
                     word = self._by_sound.get(plain[starts[i]:starts[end] - 1])
                     if word is None and length >= FUZZY_MIN_CHARS:
                         word = self._by_fuzzy.get(fuzzy[fuzzy_starts[i]:fuzzy_starts[end] - 1])

@@ -493,6 +493,21 @@ def _best_dice(shared_and_masses, query_mass: float) -> float:
     return max((2 * shared / (mass + query_mass) for shared, mass in shared_and_masses if shared), default=0.0)
 
 
+def _distinct_first(ranked: list) -> list:
+    """Copies of a service already listed (its items in other places) moved behind the other services.
+
+    A list of three choices that names 公司设立登记 three times offers one; the copies stay in the
+    list (the answer asks "在哪里办?" from them) but after every other service.
+    """
+    seen: set[str] = set()
+    first, copies = [], []
+    for candidate in ranked:
+        name = candidate[-1].name
+        (copies if name in seen else first).append(candidate)
+        seen.add(name)
+    return first + copies
+
+
 def _sibling_key(item: dict) -> str:
     """Items with the same parent catalogue name, or the same name before a bracketed qualifier."""
     parent = normalise(item.get("parent_name") or "", limit=None)
@@ -971,7 +986,8 @@ class SearchIndex:
             return -(confidence + extra), len(entry.name), entry.code
 
         top = self._contrast(heapq.nsmallest(max(limit, 2, CONTRAST_ITEMS), scored, key=rank), query, rank)
-        hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in top]
+        # The answer model reads the ranking as it stands: a copy in another place is a runner-up too.
+        hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in _distinct_first(top)]
         if not hits:
             return response
         resemblance = self._no_service_resemblance(query)

@@ -50,3 +50,13 @@ def test_a_common_word_as_written_is_not_read_as_a_same_sound_catalogue_word():
     assert corrector.corrections("办理流程") == [] and corrector.corrections("实名认证") == []
     # Typos are rare or no words at all: still corrected.
     assert corrector.corrections("柳州设保卡补半") == ["社保卡", "补办"]
+
+
+def test_catalogue_words_as_written_are_not_typos_of_other_words():
+    corrector = PinyinCorrector(WORDS + ["扶养", "协议", "抚养协议", "加考", "驾考"])
+    # 扶养|协议 are two catalogue words as jieba cut them, not a typo of the one word 抚养协议.
+    assert corrector.corrections("签扶养协议想公证", {0, 1, 3, 5, 6, 8}) == []
+    # A same-sound span that is no catalogue word is still read as one.
+    assert corrector.corrections("签抚样协议", {0, 1, 3, 5}) == ["抚养协议"]
+    # A catalogue word is meant as written, even when another word sounds the same.
+    assert corrector.corrections("驾考预约", {0, 2, 4}) == []

@@ -303,6 +303,21 @@ def test_a_qualifier_of_a_sibling_item_ranks_the_items_without_it_lower(monkeypa
     assert ranked(plain_index(names, aliases).search("二级建造师 重新注册"))[0] == "X-0"
 
 
+def test_a_service_listed_in_several_places_leaves_room_for_other_services():
+    places = {"440000": None, "440100": "440000", "440200": "440000", "440300": "440000"}
+    names = [("公司设立登记", region) for region in ("440100", "440200", "440300")]
+    names += [("公司注销登记", "440100")] + [(name, "440100") for name in OTHER_ITEMS]
+    items = [{"code": f"X-{i}", "name": name, "aliases": [], "examples": [], "department": "市场监管局",
+              "department_code": "d", "department_names": [], "region_code": region}
+             for i, (name, region) in enumerate(names)]
+    hits = ranked_hits(SearchIndex.build(items, [], places).search("公司登记", limit=5))
+    # Other services come before the copies in other places, which stay in the list after them.
+    assert hits[0].name == "公司设立登记" and hits[1].name == "公司注销登记"
+    assert [h.name for h in hits[2:]].count("公司设立登记") == 2
+    assert [h.name for h in hits].index("公司设立登记", 1) > max(
+        i for i, h in enumerate(hits) if h.name != "公司设立登记")
+
+
 @pytest.fixture(scope="module")
 def default_index(tmp_path_factory):
     engine = migrated_engine(f"sqlite:///{tmp_path_factory.mktemp('default')}/guides.db")
