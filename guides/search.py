@@ -1009,7 +1009,7 @@ class SearchIndex:
 
         Look-alike items (首次办理普通护照办证进度查询, 换发往来台湾通行证办证进度查询) share most of
         what they explain in a question. The words of the question a challenger knows, in its names
-        or its example questions, and the leader does not (第一次), less those the leader knows and it
+        or its example questions (or character pairs of its names), and the leader does not (第一次), less those the leader knows and it
         does not, are the evidence between them: the challenger gains :data:`CONTRAST_WEIGHT` times
         their weight, as a share of all the question's words the candidates know, on its ranking
         value. A challenger a ranking cue speaks against (a look-up item for "要带什么") gains
@@ -1021,8 +1021,16 @@ class SearchIndex:
             return top
         asked = query.expanded
         # Intersect before the union: names and examples hold hundreds of words, a question a few.
-        known = [(asked & c[3].all_tokens) | (asked & c[3].example_tokens) for c in head]
-        weight = query.coverage_weights.__getitem__
+        # Character pairs of a name that the question holds but not as words count too, as in the
+        # score: 转出来 holds 转出 (党员组织关系转出, not 转入), and 网上 is no content word alone.
+        inside = query.bigrams - asked
+        known = [(asked & c[3].all_tokens) | (asked & c[3].example_tokens) | (inside & c[3].all_bigrams)
+                 for c in head]
+
+        def weight(term: str) -> float:
+            word = query.coverage_weights.get(term)
+            return word if word is not None else BIGRAM_WEIGHT * query.bigram_weights[term]
+
         total = sum(map(weight, frozenset().union(*known))) or 1.0
         leader = head[0][3]
 

@@ -318,6 +318,13 @@ def test_a_service_listed_in_several_places_leaves_room_for_other_services():
         i for i, h in enumerate(hits) if h.name != "公司设立登记")
 
 
+def test_character_pairs_of_a_name_tell_look_alike_items_apart():
+    index = plain_index(["生育登记网上办理", "生育登记", *OTHER_ITEMS])
+    # 网上 is no content word, but of the two names only one holds it, as the question does.
+    assert ranked(index.search("怀孕了生育登记网上咋个办"))[0] == "X-0"
+    assert ranked(index.search("怀孕了生育登记咋个办"))[0] == "X-1"
+
+
 @pytest.fixture(scope="module")
 def default_index(tmp_path_factory):
     engine = migrated_engine(f"sqlite:///{tmp_path_factory.mktemp('default')}/guides.db")
