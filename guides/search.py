@@ -493,6 +493,15 @@ def _best_dice(shared_and_masses, query_mass: float) -> float:
     return max((2 * shared / (mass + query_mass) for shared, mass in shared_and_masses if shared), default=0.0)
 
 
+_BRACKETS = re.compile(r"[（）()\s]")
+
+
+def _service(name: str) -> str:
+    """The service an item name stands for: 律师执业变更审核(（执业类别变更）) in one place and
+    律师执业变更审核(执业类别变更) in another are one service written two ways."""
+    return _BRACKETS.sub("", name)
+
+
 def _distinct_first(ranked: list) -> list:
     """Copies of a service already listed (its items in other places) moved behind the other services.
 
@@ -502,7 +511,7 @@ def _distinct_first(ranked: list) -> list:
     seen: set[str] = set()
     first, copies = [], []
     for candidate in ranked:
-        name = candidate[-1].name
+        name = _service(candidate[-1].name)
         (copies if name in seen else first).append(candidate)
         seen.add(name)
     return first + copies
@@ -1032,12 +1041,12 @@ class SearchIndex:
             return word if word is not None else BIGRAM_WEIGHT * query.bigram_weights[term]
 
         total = sum(map(weight, frozenset().union(*known))) or 1.0
-        leader = head[0][3]
+        service = _service(head[0][3].name)
 
         def key(i: int):
             value, length, code = rank(head[i])
             entry = head[i][3]
-            if i == 0 or entry.name == leader.name or SearchIndex._cue_factor(entry, query) < 1.0:
+            if i == 0 or _service(entry.name) == service or SearchIndex._cue_factor(entry, query) < 1.0:
                 return value, length, code
             gain = sum(map(weight, known[i] - known[0])) - sum(map(weight, known[0] - known[i]))
             return value - CONTRAST_WEIGHT * gain / total, length, code

@@ -316,6 +316,14 @@ def test_a_service_listed_in_several_places_leaves_room_for_other_services():
     assert [h.name for h in hits[2:]].count("公司设立登记") == 2
     assert [h.name for h in hits].index("公司设立登记", 1) > max(
         i for i, h in enumerate(hits) if h.name != "公司设立登记")
+    # A name written with other brackets in another place is the same service.
+    names = [("律师执业变更审核(执业类别变更)", "440100"), ("律师执业变更审核(（执业类别变更）)", "440200"),
+             ("律师执业变更审核(跨市转所)", "440100")] + [(name, "440100") for name in OTHER_ITEMS]
+    items = [{"code": f"L-{i}", "name": name, "aliases": [], "examples": [], "department": "司法局",
+              "department_code": "d", "department_names": [], "region_code": region}
+             for i, (name, region) in enumerate(names)]
+    hits = ranked_hits(SearchIndex.build(items, [], places).search("律师执业变更审核", limit=5))
+    assert [h.code for h in hits][:3] in (["L-0", "L-2", "L-1"], ["L-1", "L-2", "L-0"])
 
 
 def test_character_pairs_of_a_name_tell_look_alike_items_apart():
