@@ -98,14 +98,14 @@ class PinyinCorrector:
             return []
         sounds = _text_syllables(text, boundaries)
         n = len(text)
-        # Span keys are slices of one joined string, and "all Han" is a prefix-count test: this runs
-        # for every span of every question, so no list slicing or joining per span.
         # Catalogue words as jieba cut them (start → end). A span made of two or more of them is
         # spelt right: 扶养协议 is 扶养 + 协议, not a typo of the item word 抚养协议.
         known_piece: dict[int, int] = {}
         if boundaries is not None:
             cuts = sorted(b for b in boundaries if 0 <= b <= n)
             known_piece = {a: b for a, b in zip(cuts, cuts[1:]) if b - a >= 2 and text[a:b] in self._words}
+        # Span keys are slices of one joined string, and "all Han" is a prefix-count test: this runs
+        # for every span of every question, so no list slicing or joining per span.
         fuzzies = [_fuzzy(s) for s in sounds]
         plain, fuzzy = " ".join(sounds), " ".join(fuzzies)
         starts, fuzzy_starts, non_han = [0], [0], [0]
@@ -133,7 +133,7 @@ class PinyinCorrector:
                         matched = length  # a catalogue word as written
                         break
                     if known_piece.get(i, end) < end and self._pieces_reach(known_piece, i, end):
-                        continue
+                        continue  # several catalogue words as written: a shorter span may still be a typo
                     word = self._by_sound.get(plain[starts[i]:starts[end] - 1])
                     if word is None and length >= FUZZY_MIN_CHARS:
                         word = self._by_fuzzy.get(fuzzy[fuzzy_starts[i]:fuzzy_starts[end] - 1])

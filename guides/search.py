@@ -29,8 +29,9 @@ it resembles their examples, relative to the best candidate: in a long story bot
 every item, and only the relative figures tell the candidates apart. Word associations learnt
 from the example questions of many services (改 → 变更, 丢 → 补办) also count, in the ranking
 only. The best few are then reordered by what tells each from the leader (:meth:`SearchIndex._contrast`):
-the question's words a challenger knows and the leader does not, less the converse, so look-alike
-items are told apart by the words that differ rather than by those they share.
+the question's words (and character pairs of names) a challenger knows and the leader does not,
+less the converse, so look-alike items are told apart by the words that differ rather than by
+those they share. Copies of a service in other places follow the other services in the list.
 Whether the best items answer the question is decided by :class:`AnswerModel`, a logistic
 model over signals of the search (the top scores, how much the question resembles the items'
 examples and the messages that ask for no service, ``guides/data/not_a_service.yaml``: advice,
@@ -1018,8 +1019,9 @@ class SearchIndex:
 
         Look-alike items (首次办理普通护照办证进度查询, 换发往来台湾通行证办证进度查询) share most of
         what they explain in a question. The words of the question a challenger knows, in its names
-        or its example questions (or character pairs of its names), and the leader does not (第一次), less those the leader knows and it
-        does not, are the evidence between them: the challenger gains :data:`CONTRAST_WEIGHT` times
+        or its example questions (or character pairs of its names), and the leader does not
+        (第一次), less those the leader knows and it does not, are the evidence between them: the
+        challenger gains :data:`CONTRAST_WEIGHT` times
         their weight, as a share of all the question's words the candidates know, on its ranking
         value. A challenger a ranking cue speaks against (a look-up item for "要带什么") gains
         nothing, nor does the leader's copy in another place; and for a question that names a
