@@ -45,6 +45,9 @@ class MentionRecognizer:
                         patterns.append({"label": label, "pattern": name, "id": code})
         ruler.add_patterns(patterns)
         self._ambiguous = self._find_ambiguous(patterns)
+        # A mention is a name written out, so a text holding no name's first two characters has none:
+        # most questions, which then skip the pipeline (about 0.35 ms of a few-ms search).
+        self._openings = frozenset("".join(name.split())[:2] for name in names)
 
     @staticmethod
     def _find_ambiguous(patterns: list[dict]) -> set[str]:
@@ -57,6 +60,9 @@ class MentionRecognizer:
 
     def __call__(self, text: str) -> list[Mention]:
         if not text:
+            return []
+        compact = "".join(text.split())
+        if not any(compact[i:i + 2] in self._openings for i in range(len(compact) - 1)):
             return []
         doc = self._nlp(text)
         mentions = []

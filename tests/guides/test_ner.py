@@ -40,3 +40,14 @@ def test_a_recogniser_is_not_changed_by_the_names_of_another():
     MentionRecognizer([("450200000000", ["柳州市", "柳州", "龙城"])],
                       [("lz-gaj", ["柳州市公安局", "柳州公安局", "公安局", "柳州公安", "市公安局"])])
     assert [(m.text, m.label) for m in first("柳州公安局能办什么")] == before
+
+
+def test_a_text_holding_no_name_skips_the_pipeline(monkeypatch):
+    recognizer = MentionRecognizer([("450103000000", ["青秀区", "青秀"])], [("d", ["青秀区民政局"])])
+    calls = []
+    pipeline = recognizer._nlp
+    monkeypatch.setattr(recognizer, "_nlp", lambda text: calls.append(text) or pipeline(text))
+    assert recognizer("今天天气怎么样") == [] and calls == []
+    # A name spread over whitespace is no mention, and a name written out still is one.
+    assert recognizer("青 秀 的 天 气") == [] and len(calls) == 1
+    assert [m.text for m in recognizer("去青秀区民政局办")] == ["青秀区民政局"] and len(calls) == 2
