@@ -132,7 +132,7 @@ class PinyinCorrector:
                     if text[i:end] in self._words:
                         matched = length  # a catalogue word as written
                         break
-                    if known_piece.get(i, end) < end and self._pieces_reach(known_piece, i, end):
+                    if i in known_piece and self._pieces_reach(known_piece, i, end):
                         continue  # several catalogue words as written: a shorter span may still be a typo
                     word = self._by_sound.get(plain[starts[i]:starts[end] - 1])
                     if word is None and length >= FUZZY_MIN_CHARS:

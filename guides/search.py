@@ -1021,9 +1021,8 @@ class SearchIndex:
         what they explain in a question. The words of the question a challenger knows, in its names
         or its example questions (or character pairs of its names), and the leader does not
         (第一次), less those the leader knows and it does not, are the evidence between them: the
-        challenger gains :data:`CONTRAST_WEIGHT` times
-        their weight, as a share of all the question's words the candidates know, on its ranking
-        value. A challenger a ranking cue speaks against (a look-up item for "要带什么") gains
+        challenger gains :data:`CONTRAST_WEIGHT` times their weight, as a share of all the
+        question's words the candidates know, on its ranking value. A challenger a ranking cue speaks against (a look-up item for "要带什么") gains
         nothing, nor does the leader's copy in another place; and for a question that names a
         place, candidates of several places keep their order: the place decides.
         """
