@@ -116,13 +116,21 @@ class GuideService:
         names = {h.name for h in close}
         if len(close) == 1:
             return self._answer_item(close[0].code, aspect)
-        with self._sessions() as session:
-            regions = {r.code: r for r in session.scalars(select(Region).where(Region.code.in_({h.region_code for h in close})))}
         if len(names) == 1:
-            # The same service in several places: ask where, unless the question said.
-            buttons = [button(regions[h.region_code].name, "choose_item", item_code=h.code) for h in close[:MAX_CHOICES + 2]]
+            # The same service in several places: ask where, unless the question said. The search
+            # scores only a few of its copies, so the places come from the catalogue, best first.
+            with self._sessions() as session:
+                copies = session.execute(
+                    select(ServiceItem.code, Region.name).join(ServiceItem.region)
+                    .where(ServiceItem.name == close[0].name, ServiceItem.status == PublicationState.PUBLISHED)
+                    .order_by(Region.level, Region.code)).all()
+            ranked = {h.code: i for i, h in enumerate(close)}
+            copies.sort(key=lambda row: ranked.get(row.code, len(ranked)))  # stable: catalogue order after
+            buttons = [button(name, "choose_item", item_code=code) for code, name in copies[:MAX_CHOICES + 2]]
             return Answer(f"“{close[0].name}”在不同地方分别办理，请问您在哪里办？", buttons,
                           aspect=aspect, region=None)
+        with self._sessions() as session:
+            regions = {r.code: r for r in session.scalars(select(Region).where(Region.code.in_({h.region_code for h in close})))}
         buttons = [
             button(f"{h.name}（{regions[h.region_code].short_name or regions[h.region_code].name}）", "choose_item",
                     item_code=h.code)

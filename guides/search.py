@@ -3,7 +3,10 @@
 The question is normalised (NFKC, Traditional → Simplified), region and department mentions are
 recognised (spaCy EntityRuler over the region and department tables), same-sound typos are read
 as catalogue words (pinyin), and colloquial phrases add the official words they stand for
-(``guides/data/synonyms.yaml``). Each candidate item then gets a confidence in [0, 1]:
+(``guides/data/synonyms.yaml``). The candidates are the items sharing the most term weight with the
+question, with at most :data:`MAX_COPIES` copies of one service (its items in other places; those in
+a place the question names first), so that a catalogue repeating its services across many places
+still scores several services. Each candidate item then gets a confidence in [0, 1]:
 
 * *name coverage*: how much of the item's best-matching name or alias the question mentions —
   idf-weighted jieba words, or character bigrams for words jieba does not know; a name or alias
@@ -86,7 +89,8 @@ DEFAULT_FACET_FACTOR = 0.95  # an item off the default stage (新申请) when th
 EXAMPLE_WEIGHT = 0.6  # how much resembling one of an item's example questions adds to its score
 EXAMPLE_NOMINATION = 0.5  # weight of example-question words when nominating candidates
 RARE_FRACTION = 0.005  # a word of example questions nominates only if fewer items' examples have it
-MAX_CANDIDATES = 40  # full scoring only for the best pre-scored candidates
+MAX_CANDIDATES = 25  # full scoring only for the best pre-scored candidates…
+MAX_COPIES = 3  # …of which at most this many copies of one service (its items in other places)
 RELATIVE_COVERAGE_WEIGHT = 0.25  # ranking only: coverage relative to the best candidate's
 RELATIVE_EXAMPLE_WEIGHT = 0.1  # ranking only: example resemblance relative to the best candidate's
 EXAMPLE_RANK_WEIGHT = 0.4  # ranking only: resemblance added on top of EXAMPLE_WEIGHT (soft OR)
@@ -573,6 +577,15 @@ class SearchIndex:
                 bigram_postings[bigram].append(index)
             for token in entry.example_tokens:
                 example_postings[token].append(index)
+        # Per item, its service and its place as small integers: a service offered in many places
+        # has as many copies, which must not crowd the others out of the candidates.
+        services: dict[str, int] = {}
+        self._service_of = np.array([services.setdefault(_service(e.name), len(services)) for e in entries],
+                                    dtype=np.int32)
+        places: dict[str, int] = {}
+        self._place_of = np.array([places.setdefault(e.region_code, len(places)) for e in entries], dtype=np.int32)
+        self._places = places
+        self._scope_masks: dict[str, np.ndarray] = {}
         n = max(len(entries), 1)
         # Example questions have their own word weights: their everyday words (孩子, 公司, 丢了)
         # must not change how much the words of names weigh.
@@ -807,7 +820,26 @@ class SearchIndex:
     def _bigram_idf_sum(self, bigrams) -> float:
         return sum(self._bigram_idf.get(b, self._default_idf) for b in bigrams)
 
-    def _candidates(self, query: _Query) -> list[int]:
+    def _in_scope(self, regions: list[str]) -> np.ndarray:
+        """Per item, whether it is in or serves one of ``regions`` (their parents and subdivisions)."""
+        masks = []
+        for region in regions:
+            mask = self._scope_masks.get(region)
+            if mask is None:
+                scope = self._region_scope(region) or set()
+                mask = np.array([code in scope for code in self._places], dtype=bool)[self._place_of]
+                if region in self._parents:  # one mask per known place, never one per odd request
+                    self._scope_masks[region] = mask
+            masks.append(mask)
+        return np.logical_or.reduce(masks) if len(masks) > 1 else masks[0]
+
+    def _candidates(self, query: _Query, region: str | None = None) -> list[int]:
+        """The items worth scoring in full: those sharing the most weight of terms with the question.
+
+        A service offered in many places has as many copies with the same words; at most
+        :data:`MAX_COPIES` of them take a place among the candidates, so that a large catalogue
+        still scores several services. Copies in the places the question names come first.
+        """
         prescore = np.zeros(len(self._entries))
         tokens, bigrams, examples = self._nominators
         for terms, nominators in ((query.expanded, tokens), (query.bigrams, bigrams), (query.expanded, examples)):
@@ -815,12 +847,25 @@ class SearchIndex:
                 nominated = nominators.get(term)
                 if nominated is not None:
                     prescore[nominated[0]] += nominated[1]  # postings hold an item once: no np.add.at
+        if region:  # a filter: nothing outside it is a candidate
+            prescore[~self._in_scope([region])] = 0.0
         found = np.flatnonzero(prescore)
-        if len(found) > MAX_CANDIDATES:
-            # The best, and among equals the earlier items: a stable order, whatever the sets' order.
-            order = np.lexsort((found, -prescore[found]))
-            found = found[order[:MAX_CANDIDATES]]
-        return found.tolist()
+        if len(found) <= MAX_CANDIDATES:
+            return found.tolist()
+        key = prescore[found]
+        if query.regions:  # as the score will: an item elsewhere loses most of its weight
+            key = key * np.where(self._in_scope(query.regions)[found], 1.0, OTHER_REGION_FACTOR)
+        # The best, and among equals the earlier items: a stable order, whatever the sets' order.
+        order = found[np.lexsort((found, -key))]
+        chosen: list[int] = []
+        copies: dict[int, int] = defaultdict(int)
+        for index, service in zip(order.tolist(), self._service_of[order].tolist()):
+            if copies[service] < MAX_COPIES:
+                copies[service] += 1
+                chosen.append(index)
+                if len(chosen) == MAX_CANDIDATES:
+                    break
+        return chosen
 
     def _score(self, entry: _Entry, query: _Query) -> tuple[float, float, float]:
         """The item's confidence, how much of the question it explains and how closely the
@@ -971,7 +1016,7 @@ class SearchIndex:
         if region and scope is None:
             return response  # unknown region: nothing can match it
         scored = []
-        for index in self._candidates(query):
+        for index in self._candidates(query, region):
             entry = self._entries[index]
             if scope is None or entry.region_code in scope:
                 scored.append((*self._score(entry, query), entry))

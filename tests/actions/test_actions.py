@@ -62,6 +62,25 @@ def test_follow_up_uses_the_item_in_context(service):
     assert slots(events)["item_code"] == "T-001"
 
 
+def test_asking_where_offers_every_place_of_the_service_not_only_those_the_search_scored(
+        sqlite_engine, make_catalogue, monkeypatch):
+    import guides.search as search
+
+    third = item_yaml("P-QX-001", "普通护照签发", department="nn-gaj", region="450103000000", level="县级",
+                      aliases=["办护照", "护照"])
+    with unit_of_work(sqlite_engine) as session:
+        import_bundle(session, load_directory(make_catalogue({**default_items(), "items/passport-qx.yaml": third})))
+    svc = GuideService(sqlite_engine, "http://portal.test")
+    monkeypatch.setattr(act, "service", lambda: svc)
+    monkeypatch.setattr(search, "MAX_COPIES", 2)  # the search scores two of the three copies
+    messages, _ = run(act.ActionAnswerGuide(), tracker("办护照要带什么"))
+    assert "请问您在哪里办" in messages[0]["text"]
+    # The scored copies first (the two cities, tied, in code order), then the catalogue's others.
+    assert [b["title"] for b in messages[0]["buttons"]] == ["柳州市", "南宁市", "青秀区"], messages[0]["buttons"]
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert all(any(code in p for p in payloads) for code in ("P-NN-001", "P-LZ-001", "P-QX-001"))
+
+
 def test_same_service_in_several_places_asks_where_then_follows_the_region(service):
     messages, events = run(act.ActionAnswerGuide(), tracker("办护照要带什么"))
     assert "请问您在哪里办" in messages[0]["text"]

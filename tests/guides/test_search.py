@@ -307,6 +307,26 @@ def test_a_qualifier_of_a_sibling_item_ranks_the_items_without_it_lower(monkeypa
     assert ranked(plain_index(names, aliases).search("二级建造师 重新注册"))[0] == "X-0"
 
 
+def test_copies_of_a_service_in_many_places_do_not_crowd_out_other_services(monkeypatch):
+    import guides.search as search
+
+    # Twelve places offer 公司设立登记. Its copies share more of the question than the other
+    # services do, so by pre-score alone they would take every candidate place. (Never answering,
+    # the search lists every candidate it scored.)
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 6)
+    monkeypatch.setattr(search, "ANSWER_FLOOR", 2.0)
+    places = {i: f"44{i + 1:02d}00" for i in range(12)}
+    index = plain_index(["公司设立登记"] * 12 + ["公司注销登记", "公司变更登记", *OTHER_ITEMS], regions=places)
+    names = [h.name for h in ranked_hits(index.search("公司设立登记", limit=10))]
+    assert names.count("公司设立登记") == search.MAX_COPIES
+    assert {"公司注销登记", "公司变更登记"} <= set(names)
+    # A place the question names, or a filter, still finds its own copy among them all.
+    filtered = ranked(index.search("公司设立登记", region="441200"))
+    assert filtered[0] == "X-11" and not {f"X-{i}" for i in range(11)} & set(filtered)
+    monkeypatch.setattr(search, "MAX_COPIES", 12)
+    assert [h.name for h in ranked_hits(index.search("公司设立登记", limit=10))] == ["公司设立登记"] * 6
+
+
 def test_a_service_listed_in_several_places_leaves_room_for_other_services():
     names = ["公司设立登记"] * 3 + ["公司注销登记", *OTHER_ITEMS]
     index = plain_index(names, regions={0: "440100", 1: "440200", 2: "440300"})
