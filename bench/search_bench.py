@@ -5,8 +5,8 @@ of the export to about 20,000 items (the same items implemented by nine more cit
 real provincial catalogue repeats across cities). Baseline: rank-bm25 (BM25Okapi) over jieba's
 default segmentation of each item's name and department — no catalogue dictionary, aliases,
 pinyin, synonyms or region handling. Accuracy (top-1/top-3/MRR) is measured on the labelled test
-splits for both engines; at 20,000 items on the gdzwfw one, where a labelled item's copies in the
-added cities count as right for a question that names no place.
+splits for both engines; at 20,000 items on the gdzwfw one, where a labelled item's copy in an
+added city counts as right for a question that names no place or names that city.
 
 Each engine and size runs in its own subprocess so memory figures do not mix.
 Usage: python bench/search_bench.py [--sizes sample,gdzwfw,20000] [--repeat 3]
@@ -133,15 +133,19 @@ class Baseline:
 
 
 def with_copies(questions: list[dict], records: dict) -> list[dict]:
-    """Labels for the expanded catalogue: a labelled item's copies in the added cities are right too
-    when the question names no place (nothing then tells the copies apart); when it names one, only
-    the labelled items are (a substring test over every region name, so strict for both engines)."""
+    """Labels for the expanded catalogue: a labelled item's copy in an added city is right too when
+    the question names no place (nothing then tells the copies apart) or names that city (the
+    same service where it is asked for); a question naming only other places keeps its labels.
+    Places are found by substring over every region name, the same for both engines."""
     codes = {i["code"] for i in records["items"]}
     places = [n for _, names in records["regions"] for n in names if n and len(n) >= 2]
     out = []
     for q in questions:
-        if q["codes"] and not any(p in q["question"] for p in places):
-            extra = [f"{c}-{city}" for c in q["codes"] for city, _ in EXTRA_CITIES if f"{c}-{city}" in codes]
+        if q["codes"]:
+            text = q["question"]
+            named = any(p in text for p in places)
+            cities = [code for code, city in EXTRA_CITIES if not named or city in text or city[:-1] in text]
+            extra = [f"{c}-{city}" for c in q["codes"] for city in cities if f"{c}-{city}" in codes]
             q = {**q, "codes": [*q["codes"], *extra]}
         out.append(q)
     return out

@@ -90,7 +90,7 @@ EXAMPLE_WEIGHT = 0.6  # how much resembling one of an item's example questions a
 EXAMPLE_NOMINATION = 0.5  # weight of example-question words when nominating candidates
 RARE_FRACTION = 0.005  # a word of example questions nominates only if fewer items' examples have it
 MAX_CANDIDATES = 25  # full scoring only for the best pre-scored candidates…
-MAX_COPIES = 3  # …of which at most this many copies of one service (its items in other places)
+MAX_COPIES = 2  # …of which at most this many copies of one service (its items in other places)
 RELATIVE_COVERAGE_WEIGHT = 0.25  # ranking only: coverage relative to the best candidate's
 RELATIVE_EXAMPLE_WEIGHT = 0.1  # ranking only: example resemblance relative to the best candidate's
 EXAMPLE_RANK_WEIGHT = 0.4  # ranking only: resemblance added on top of EXAMPLE_WEIGHT (soft OR)
@@ -853,8 +853,9 @@ class SearchIndex:
         if len(found) <= MAX_CANDIDATES:
             return found.tolist()
         key = prescore[found]
-        if query.regions:  # as the score will: an item elsewhere loses most of its weight
-            key = key * np.where(self._in_scope(query.regions)[found], 1.0, OTHER_REGION_FACTOR)
+        if query.regions:  # as the score will: the place named first, then those serving it, then the rest
+            named = np.isin(self._place_of[found], [self._places[r] for r in query.regions if r in self._places])
+            key = key * np.where(named, 1.0, np.where(self._in_scope(query.regions)[found], 0.98, OTHER_REGION_FACTOR))
         # The best, and among equals the earlier items: a stable order, whatever the sets' order.
         order = found[np.lexsort((found, -key))]
         chosen: list[int] = []
