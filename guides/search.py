@@ -1013,14 +1013,10 @@ class SearchIndex:
         response.regions, response.departments = query.regions, query.departments
         if not query.expanded and not query.bigrams:
             return response
-        scope = self._region_scope(region) if region else None
-        if region and scope is None:
+        if region and region not in self._parents:
             return response  # unknown region: nothing can match it
-        scored = []
-        for index in self._candidates(query, region):
-            entry = self._entries[index]
-            if scope is None or entry.region_code in scope:
-                scored.append((*self._score(entry, query), entry))
+        # A region filter is applied by the nomination itself: every candidate is in its scope.
+        scored = [(*self._score(self._entries[i], query), self._entries[i]) for i in self._candidates(query, region)]
         # The ranking weighs more than the confidence does. A long story leaves most of its words
         # unexplained by every item and resembles no example closely, so coverage and resemblance
         # count also relative to the best candidate's; and resemblance counts more, since
