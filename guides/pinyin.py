@@ -35,7 +35,8 @@ def _syllables(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def _word_syllables(word: str) -> tuple[str, ...]:
+def word_syllables(word: str) -> tuple[str, ...]:
+    """The pinyin syllables of a word, toneless."""
     # Questions are new every time but their words repeat: pypinyin cost about 0.6 ms a question.
     return tuple(_syllables(word))
 
@@ -49,7 +50,7 @@ def _text_syllables(text: str, boundaries: set[int] | None) -> list[str]:
     start = 0
     for end in cuts + [len(text)]:
         if end > start:
-            out.extend(_word_syllables(text[start:end]))
+            out.extend(word_syllables(text[start:end]))
             start = end
     return out
 
@@ -75,7 +76,7 @@ class PinyinCorrector:
         for word in sorted(set(words), key=lambda w: (-len(w), w)):
             if MIN_CHARS <= len(word) <= MAX_CHARS and all(_is_han(c) for c in word):
                 # First (longest, then lexically first) word wins a shared sound: deterministic.
-                sounds = _word_syllables(word)  # also warms the cache with the catalogue's words
+                sounds = word_syllables(word)  # also warms the cache with the catalogue's words
                 self._by_sound.setdefault(" ".join(sounds), word)
                 if len(word) >= FUZZY_MIN_CHARS:
                     self._by_fuzzy.setdefault(" ".join(map(_fuzzy, sounds)), word)

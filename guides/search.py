@@ -62,7 +62,7 @@ from guides.aspects import aspect_keywords
 from guides.catalogue import parse_yaml
 from guides.models import Department, PublicationState, Region, ServiceItem
 from guides.ner import MentionRecognizer
-from guides.pinyin import PinyinCorrector
+from guides.pinyin import PinyinCorrector, word_syllables
 from guides.text import content_tokens, covered_positions, han_bigrams, new_tokenizer, normalise, stopwords
 from guides.vocab import WORD_FREQ, catalogue_words
 
@@ -276,7 +276,8 @@ def not_a_service_examples() -> tuple[str, ...]:
 
 # What the answer model reads of a search: see SearchIndex._answer_signals.
 ANSWER_SIGNALS = ("top_score", "second_score", "top_coverage", "top_resemblance", "best_resemblance",
-                  "no_service_resemblance", "no_service", "known_words", "advice", "clear_lookup")
+                  "no_service_resemblance", "no_service", "known_words", "advice", "clear_lookup",
+                  "top_unexplained")
 
 
 @dataclass(frozen=True)
@@ -457,6 +458,7 @@ class _Query:
     mass: float = 0.0  # the weight of its words as a whole, by their coverage weights
     last: frozenset[str] = frozenset()  # the words of its last sentence, when it has several
     last_mass: float = 0.0
+    corrections: tuple[str, ...] = ()  # the catalogue words its misspelt words stand for
 
 
 def index_records(session: Session) -> dict:
@@ -499,6 +501,25 @@ def _best_dice(shared_and_masses, query_mass: float) -> float:
 
 
 _BRACKETS = re.compile(r"[（）()\s]")
+
+
+NOUN_TAGS = frozenset({"n", "nz", "vn", "ng"})  # jieba's tags of nouns (vn: a verb used as one)
+
+
+@lru_cache(maxsize=1)
+def noun_words() -> frozenset[str]:
+    """The words jieba's own dictionary tags as nouns (read from its dict.txt: 130,000 words, 14 MB;
+    importing jieba.posseg would cost 50 MB)."""
+    path = resources.files("jieba").joinpath("dict.txt")
+    with path.open(encoding="utf-8") as lines:
+        return frozenset(parts[0] for parts in (line.split() for line in lines)
+                         if len(parts) == 3 and parts[2] in NOUN_TAGS)
+
+
+def _within(part: tuple, whole: tuple) -> bool:
+    """Whether ``part`` occurs in ``whole`` as a contiguous run."""
+    n = len(part)
+    return any(whole[i:i + n] == part for i in range(len(whole) - n + 1))
 
 
 def _service(name: str) -> str:
@@ -615,6 +636,9 @@ class SearchIndex:
         self._associations = self._associate(entries)
         # ...but an asking word that names services too (法律 of 法律援助) is a word of the topic.
         self._asking = _asking_words() - self._idf.keys()
+        # What a question asks for (材料, 收费标准) is never a subject the answer must explain.
+        self._all_asking = _asking_words()
+        self._nouns = noun_words()  # read here, not on the first question
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -809,7 +833,7 @@ class SearchIndex:
                       weights={t: self._idf.get(t, self._default_idf) for t in expanded},
                       bigram_weights={b: self._bigram_idf.get(b, self._default_idf) for b in bigrams},
                       coverage_weights=coverage_weights, associated=associated,
-                      mass=mass, last=last, last_mass=last_mass)
+                      mass=mass, last=last, last_mass=last_mass, corrections=tuple(corrections))
 
     def _idf_sum(self, tokens) -> float:
         return sum(self._idf.get(t, self._default_idf) for t in tokens)
@@ -1099,9 +1123,33 @@ class SearchIndex:
     def _answer_signals(self, query: _Query, top: list, best_sim: float, resemblance: float,
                         no_service: bool) -> dict[str, float]:
         """What decides whether the best items answer the question (see :class:`AnswerModel`)."""
-        confidence, coverage, similarity, _ = top[0]
+        confidence, coverage, similarity, entry = top[0]
         known = sum(1 for t in query.tokens if t in self._idf) / len(query.tokens) if query.tokens else 0.0
         return {"top_score": confidence, "second_score": top[1][0] if len(top) > 1 else 0.0,
                 "top_coverage": coverage, "top_resemblance": similarity, "best_resemblance": best_sim,
                 "no_service_resemblance": resemblance, "no_service": float(no_service),
-                "known_words": known, "advice": float(query.advice), "clear_lookup": float(query.clear_lookup)}
+                "known_words": known, "advice": float(query.advice), "clear_lookup": float(query.clear_lookup),
+                "top_unexplained": self._unexplained(entry, query)}
+
+    def _unexplained(self, entry: _Entry, query: _Query) -> float:
+        """The share of the question held by its weightiest noun that the item does not account
+        for (利率 in 公积金贷款利率多少, answered with 公积金提取): a subject of its own."""
+        if not query.mass:
+            return 0.0
+        known = entry.all_tokens | entry.example_tokens
+        misspelt = [word_syllables(c) for c in query.corrections]
+        nouns = self._nouns
+        worst = 0.0
+        for token in query.tokens - query.group_words - self._all_asking:
+            weight = query.coverage_weights.get(token, 0.0)
+            if weight <= worst or token in known or token not in nouns:
+                continue
+            if not known.isdisjoint(self._associations.get(token, ())):
+                continue
+            officials = synonym_officials(token)
+            if officials and any(not known.isdisjoint(content_tokens(self._tokenizer, o)) for o in officials):
+                continue
+            if misspelt and any(_within(word_syllables(token), c) for c in misspelt):
+                continue  # the misspelling of a word the corrections hold
+            worst = weight
+        return worst / query.mass

@@ -6,7 +6,7 @@ import pytest
 
 from guidebot.db import unit_of_work
 from guides.catalogue import load_directory
-from guides.search import CONFIDENCE_THRESHOLD, SearchIndex
+from guides.search import CONFIDENCE_THRESHOLD, SearchIndex, answer_model
 from guides.store import import_bundle
 from tests.conftest import CATALOGUE_DIR, migrated_engine
 
@@ -545,3 +545,19 @@ def test_a_malformed_answer_model_is_a_precise_error(broken, message):
 
     with pytest.raises(ValueError, match=message):
         AnswerModel.from_dict(broken, "answer_model.yaml")
+
+
+def test_a_subject_the_best_item_does_not_explain_counts_against_answering():
+    index = plain_index(["住房公积金提取", "机动车注册登记"], words=["公积金", "利率"])
+
+    def unexplained(question: str) -> float:
+        return index.search(question).signals["top_unexplained"]
+
+    # 贷款 and 利率 are subjects of their own: the withdrawal item explains neither.
+    assert unexplained("公积金贷款利率多少") > 0.1
+    assert unexplained("公积金提取要什么材料") == 0.0
+    # 公鸡 is a noun, but here the misspelling of 公积金, which the correction accounts for.
+    assert unexplained("公鸡金提取要什么材料") == 0.0
+    # The shipped answer model, fitted on the dev questions, reads the signal as evidence against.
+    model = answer_model()
+    assert model.weights[model.features.index("top_unexplained")] < 0
