@@ -91,6 +91,7 @@ EXAMPLE_NOMINATION = 0.5  # weight of example-question words when nominating can
 RARE_FRACTION = 0.005  # a word of example questions nominates only if fewer items' examples have it
 MAX_CANDIDATES = 25  # full scoring only for the best pre-scored candidates…
 MAX_COPIES = 2  # …of which at most this many copies of one service (its items in other places)
+UNEXPLAINED_ITEMS = 3  # a noun counts as unexplained when none of the best this many items explains it
 RELATIVE_COVERAGE_WEIGHT = 0.25  # ranking only: coverage relative to the best candidate's
 RELATIVE_EXAMPLE_WEIGHT = 0.1  # ranking only: example resemblance relative to the best candidate's
 EXAMPLE_RANK_WEIGHT = 0.4  # ranking only: resemblance added on top of EXAMPLE_WEIGHT (soft OR)
@@ -182,6 +183,17 @@ class RankingCues:
     clear_lookup_questions: tuple[str, ...]
     # (facet, default value or "", ((value, in_name, in_question), ...))
     facets: tuple[tuple[str, str, tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]], ...] = ()
+
+    def words(self) -> frozenset[str]:
+        """The cue words of applicant groups, stages and look-ups (who asks, and for which act)."""
+        out = set(self.mainland_names) | set(self.lookup_names)
+        out |= set(self.lookup_questions) | set(self.clear_lookup_questions)
+        for _, in_name, in_question in self.groups:
+            out |= set(in_name) | set(in_question)
+        for _, _, values in self.facets:
+            for _, in_name, in_question in values:
+                out |= set(in_name) | set(in_question)
+        return frozenset(out)
 
     def item_facets(self, name: str) -> tuple[tuple[str, frozenset[str]], ...]:
         """Per facet, the values the item's name shows (facets it does not show are left out)."""
@@ -639,6 +651,8 @@ class SearchIndex:
         # What a question asks for (材料, 收费标准) is never a subject the answer must explain.
         self._all_asking = _asking_words()
         self._nouns = noun_words()  # read here, not on the first question
+        # Who applies, which stage, a look-up: the ranking cues weigh such words, they name no subject.
+        self._cue_words = ranking_cues().words()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -1123,33 +1137,39 @@ class SearchIndex:
     def _answer_signals(self, query: _Query, top: list, best_sim: float, resemblance: float,
                         no_service: bool) -> dict[str, float]:
         """What decides whether the best items answer the question (see :class:`AnswerModel`)."""
-        confidence, coverage, similarity, entry = top[0]
+        confidence, coverage, similarity, _ = top[0]
         known = sum(1 for t in query.tokens if t in self._idf) / len(query.tokens) if query.tokens else 0.0
         return {"top_score": confidence, "second_score": top[1][0] if len(top) > 1 else 0.0,
                 "top_coverage": coverage, "top_resemblance": similarity, "best_resemblance": best_sim,
                 "no_service_resemblance": resemblance, "no_service": float(no_service),
                 "known_words": known, "advice": float(query.advice), "clear_lookup": float(query.clear_lookup),
-                "top_unexplained": self._unexplained(entry, query)}
+                "top_unexplained": self._unexplained([c[3] for c in top[:UNEXPLAINED_ITEMS]], query)}
 
-    def _unexplained(self, entry: _Entry, query: _Query) -> float:
-        """The share of the question held by its weightiest noun that the item does not account
-        for (利率 in 公积金贷款利率多少, answered with 公积金提取): a subject of its own."""
+    def _unexplained(self, entries: list[_Entry], query: _Query) -> float:
+        """The share of the question held by its weightiest noun that none of the best items
+        accounts for (利率 in 公积金贷款利率多少, answered with 公积金提取): a subject of its own.
+        A noun another of them explains is a second subject the catalogue has ("护照 教师资格")."""
         if not query.mass:
             return 0.0
-        known = entry.all_tokens | entry.example_tokens
+
+        def explained(words) -> bool:
+            return any(not e.all_tokens.isdisjoint(words) or not e.example_tokens.isdisjoint(words)
+                       for e in entries)
+
         misspelt = [word_syllables(c) for c in query.corrections]
-        nouns = self._nouns
         worst = 0.0
         for token in query.tokens - query.group_words - self._all_asking:
             weight = query.coverage_weights.get(token, 0.0)
-            if weight <= worst or token in known or token not in nouns:
+            if weight <= worst or token not in self._nouns or explained((token,)):
                 continue
-            if not known.isdisjoint(self._associations.get(token, ())):
+            if explained(self._associations.get(token, ())):
                 continue
             officials = synonym_officials(token)
-            if officials and any(not known.isdisjoint(content_tokens(self._tokenizer, o)) for o in officials):
+            if officials and any(explained(content_tokens(self._tokenizer, o)) for o in officials):
                 continue
             if misspelt and any(_within(word_syllables(token), c) for c in misspelt):
                 continue  # the misspelling of a word the corrections hold
+            if token in self._cue_words or any(cue in token for cue in self._cue_words):
+                continue  # 企业, 台湾人: who applies
             worst = weight
         return worst / query.mass
