@@ -547,7 +547,7 @@ def test_a_malformed_answer_model_is_a_precise_error(broken, message):
         AnswerModel.from_dict(broken, "answer_model.yaml")
 
 
-def test_a_subject_the_best_item_does_not_explain_counts_against_answering():
+def test_a_subject_none_of_the_best_items_explains_counts_against_answering():
     index = plain_index(["住房公积金提取", "机动车注册登记", "普通护照签发",
                          "机动车驾驶证初次申领(台湾居民申领小型汽车准驾车型)"], words=["公积金", "利率"])
 
