@@ -63,7 +63,8 @@ from guides.catalogue import parse_yaml
 from guides.models import Department, PublicationState, Region, ServiceItem
 from guides.ner import MentionRecognizer
 from guides.pinyin import PinyinCorrector, word_syllables
-from guides.text import content_tokens, covered_positions, han_bigrams, new_tokenizer, normalise, stopwords
+from guides.text import (content_tokens, covered_positions, han_bigrams, new_tokenizer, normalise, noun_words,
+                         stopwords)
 from guides.vocab import WORD_FREQ, catalogue_words
 
 CONFIDENCE_THRESHOLD = 0.53  # items listed beside the answer score at least this (or the answer's own score)
@@ -515,19 +516,6 @@ def _best_dice(shared_and_masses, query_mass: float) -> float:
 _BRACKETS = re.compile(r"[（）()\s]")
 
 
-NOUN_TAGS = frozenset({"n", "nz", "vn", "ng"})  # jieba's tags of nouns (vn: a verb used as one)
-
-
-@lru_cache(maxsize=1)
-def noun_words() -> frozenset[str]:
-    """The words jieba's own dictionary tags as nouns (read from its dict.txt: 130,000 words, 14 MB;
-    importing jieba.posseg would cost 50 MB)."""
-    path = resources.files("jieba").joinpath("dict.txt")
-    with path.open(encoding="utf-8") as lines:
-        return frozenset(parts[0] for parts in (line.split() for line in lines)
-                         if len(parts) == 3 and parts[2] in NOUN_TAGS)
-
-
 def _within(part: tuple, whole: tuple) -> bool:
     """Whether ``part`` occurs in ``whole`` as a contiguous run."""
     n = len(part)
@@ -646,10 +634,10 @@ class SearchIndex:
         self._ancestor_chain = {code: tuple(self._walk_up(code)) for code in region_parents}
         self._depth = {code: len(chain) for code, chain in self._ancestor_chain.items()}
         self._associations = self._associate(entries)
-        # ...but an asking word that names services too (法律 of 法律援助) is a word of the topic.
-        self._asking = _asking_words() - self._idf.keys()
-        # What a question asks for (材料, 收费标准) is never a subject the answer must explain.
+        # What a question asks for (材料, 收费标准) is never a subject the answer must explain...
         self._all_asking = _asking_words()
+        # ...but an asking word that names services too (法律 of 法律援助) is a word of the topic.
+        self._asking = self._all_asking - self._idf.keys()
         self._nouns = noun_words()  # read here, not on the first question
         # Who applies, which stage, a look-up: the ranking cues weigh such words, they name no subject.
         self._cue_words = ranking_cues().words()
@@ -1169,7 +1157,7 @@ class SearchIndex:
                 continue
             if misspelt and any(_within(word_syllables(token), c) for c in misspelt):
                 continue  # the misspelling of a word the corrections hold
-            if token in self._cue_words or any(cue in token for cue in self._cue_words):
+            if any(cue in token for cue in self._cue_words):
                 continue  # 企业, 台湾人: who applies
             worst = weight
         return worst / query.mass
