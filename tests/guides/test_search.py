@@ -376,6 +376,15 @@ def test_look_alike_items_are_told_apart_by_the_words_only_one_of_them_knows(def
     assert first(question) == "住房公积金提取（离休、退休）"
 
 
+def test_a_document_described_rather_than_named_finds_its_item(default_index):
+    # People who do not know a document's name describe it (guides/data/synonyms.yaml): the ID card
+    # by its national emblem, the driving licence as "the book for driving".
+    for question, name in (("那张带国徽的卡丢了，在青秀区咋补", "居民身份证补领"),
+                           ("开车的本子丢了，南宁去哪补", "机动车驾驶证补证")):
+        response = default_index.search(question)
+        assert [h.name for h in response.results][:1] == [name], question
+
+
 def test_example_questions_rank_the_item_a_question_resembles():
     names = ["律师执业变更审核(市内转所)", "律师执业变更审核(跨市转所)", *OTHER_ITEMS]
     examples = {0: ["在同一个城市里换了一家律所，执业机构要变更", "市内 换律所 执业变更"],
