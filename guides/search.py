@@ -184,6 +184,7 @@ class RankingCues:
     clear_lookup_questions: tuple[str, ...]
     # (facet, default value or "", ((value, in_name, in_question), ...))
     facets: tuple[tuple[str, str, tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]], ...] = ()
+    amount_questions: tuple[str, ...] = ()  # it asks how much one gets, or a rate (能领多少, 利率)
 
     def words(self) -> frozenset[str]:
         """The cue words of applicant groups, stages and look-ups (who asks, and for which act)."""
@@ -246,6 +247,9 @@ class RankingCues:
     def clearly_asks_lookup(self, text: str) -> bool:
         return any(m in text for m in self.clear_lookup_questions)
 
+    def asks_amount(self, text: str) -> bool:
+        return any(m in text for m in self.amount_questions)
+
 
 def _last_sentence(text: str) -> str:
     """The text after its last sentence break (the text itself when it is one sentence)."""
@@ -269,7 +273,8 @@ def ranking_cues() -> RankingCues:
         for f, spec in (data.get("facets") or {}).items())
     return RankingCues(groups, words(data.get("mainland"), "in_name"), words(data.get("advice"), "in_question"),
                        words(data.get("lookups"), "in_name"), words(data.get("lookups"), "in_question"),
-                       words(data.get("lookups"), "clearly_in_question"), facets)
+                       words(data.get("lookups"), "clearly_in_question"), facets,
+                       words(data.get("amounts"), "in_question"))
 
 
 @lru_cache(maxsize=1)
@@ -290,7 +295,7 @@ def not_a_service_examples() -> tuple[str, ...]:
 # What the answer model reads of a search: see SearchIndex._answer_signals.
 ANSWER_SIGNALS = ("top_score", "second_score", "top_coverage", "top_resemblance", "best_resemblance",
                   "no_service_resemblance", "no_service", "known_words", "advice", "clear_lookup",
-                  "top_unexplained")
+                  "top_unexplained", "asks_amount")
 
 
 @dataclass(frozen=True)
@@ -459,6 +464,7 @@ class _Query:
     lookup: bool = False  # it asks to look something up or check it
     clear_lookup: bool = False  # it plainly asks to look something up (查询, 在哪查, 进度)
     advice: bool = False  # it asks for advice, opinions or trivia rather than a service
+    amount: bool = False  # it asks how much one gets or a rate, which no guide's procedure is
     # facet values (stages) it asks for, and whether it was silent so that the default applies
     facets: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)
     example_mass: float = 0.0  # its words' weight among example questions
@@ -830,7 +836,8 @@ class SearchIndex:
         return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
                       groups=groups, group_words=group_words, lookup=cues.asks_lookup(text),
                       clear_lookup=cues.clearly_asks_lookup(text),
-                      advice=cues.asks_advice(text), facets=cues.question_facets(literal),
+                      advice=cues.asks_advice(text), amount=cues.asks_amount(text),
+                      facets=cues.question_facets(literal),
                       example_mass=self._example_idf_sum(expanded) if self._example_idf else 0.0,
                       weights={t: self._idf.get(t, self._default_idf) for t in expanded},
                       bigram_weights={b: self._bigram_idf.get(b, self._default_idf) for b in bigrams},
@@ -1131,7 +1138,8 @@ class SearchIndex:
                 "top_coverage": coverage, "top_resemblance": similarity, "best_resemblance": best_sim,
                 "no_service_resemblance": resemblance, "no_service": float(no_service),
                 "known_words": known, "advice": float(query.advice), "clear_lookup": float(query.clear_lookup),
-                "top_unexplained": self._unexplained([c[3] for c in top[:UNEXPLAINED_ITEMS]], query)}
+                "top_unexplained": self._unexplained([c[3] for c in top[:UNEXPLAINED_ITEMS]], query),
+                "asks_amount": float(query.amount)}
 
     def _unexplained(self, entries: list[_Entry], query: _Query) -> float:
         """The share of the question held by its weightiest noun that none of the best items

@@ -575,3 +575,18 @@ def test_a_subject_none_of_the_best_items_explains_counts_against_answering():
     # The shipped answer model, fitted on the dev questions, reads the signal as evidence against.
     model = answer_model()
     assert model.weights[model.features.index("top_unexplained")] < 0
+
+
+def test_a_question_asking_how_much_one_gets_counts_against_answering(default_index):
+    # A guide tells how to apply and what it costs, not how much a benefit pays or a loan's rate.
+    def signal(question: str) -> float:
+        return default_index.search(question).signals["asks_amount"]
+
+    assert signal("失业金一个月能领多少") == 1.0 and signal("公积金贷款利率现在是多少") == 1.0
+    assert signal("失业金怎么领") == 0.0 and signal("办护照要多少钱") == 0.0  # a fee is part of a guide
+    for question in ("失业金一个月能领多少", "高龄津贴一个月能领多少钱"):
+        assert default_index.search(question).results == [], question
+    for question in ("失业金怎么领", "高龄津贴怎么申请", "办护照要多少钱"):
+        assert default_index.search(question).results, question
+    model = answer_model()
+    assert model.weights[model.features.index("asks_amount")] < 0
