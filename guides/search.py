@@ -464,7 +464,7 @@ class _Query:
     lookup: bool = False  # it asks to look something up or check it
     clear_lookup: bool = False  # it plainly asks to look something up (查询, 在哪查, 进度)
     advice: bool = False  # it asks for advice, opinions or trivia rather than a service
-    amount: bool = False  # it asks how much one gets or a rate, which no guide's procedure is
+    amount: bool = False  # it asks how much one gets, or a rate: no guide answers that
     # facet values (stages) it asks for, and whether it was silent so that the default applies
     facets: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)
     example_mass: float = 0.0  # its words' weight among example questions
