@@ -107,6 +107,7 @@ CONTRAST_ITEMS = 5  # ranking only: the best few candidates are reordered by wha
 CONTRAST_WEIGHT = 0.5  # …gaining this times the weight of the words it knows and the leader does not, less the converse
 LAST_SENTENCE_WEIGHT = 0.7  # a story's last sentence (its ask) counts as the question too, a little less
 COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
+NAMES_STAND_IN = True  # an item without example questions has its name and aliases as examples
 
 
 def _data_file(name: str):
@@ -733,6 +734,11 @@ class SearchIndex:
             all_bigrams = frozenset().union(*(f.bigrams for f in fields)) if fields else frozenset()
             vocabulary |= {t for f in fields for t in f.tokens if len(t) >= 2}
             examples = tuple(e for e in map(example_words, item.get("examples") or []) if e)
+            if not examples and NAMES_STAND_IN:
+                # A guide just added has no example questions yet. Resembling them is strong
+                # evidence, for the ranking and for the answer model alike: without stand-ins its
+                # siblings with examples outrank it and most questions about it go unanswered.
+                examples = tuple(e for e in map(example_words, [item["name"], *(item.get("aliases") or [])]) if e)
             name = normalise(item["name"], limit=None)
             entries.append(_Entry(item["code"], item["name"], item["department"], item.get("department_code", ""),
                                   item["region_code"], fields, dept_tokens, all_tokens, all_bigrams,
@@ -1157,6 +1163,10 @@ class SearchIndex:
         for token in query.tokens - query.group_words - self._all_asking:
             weight = query.coverage_weights.get(token, 0.0)
             if weight <= worst or token not in self._nouns or explained((token,)):
+                continue
+            # 婚姻登记 for an item whose words are 婚姻 and 登记: explained piece by piece.
+            pieces = [p for p in query.tokens if p != token and p in token and explained((p,))]
+            if pieces and all(covered_positions(token, pieces)):
                 continue
             if explained(self._associations.get(token, ())):
                 continue

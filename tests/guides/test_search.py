@@ -137,15 +137,25 @@ def test_a_character_between_the_known_words_of_a_catalogue_word_counts():
 
 def plain_index(names: list[str], aliases: dict[int, list[str]] | None = None,
                 examples: dict[int, list[str]] | None = None, words: list[str] = (),
-                regions: dict[int, str] | None = None) -> SearchIndex:
-    """Items X-0, X-1… of ``names`` in 440000, or in ``regions`` (places under 440000) by position."""
+                regions: dict[int, str] | None = None, stand_ins: bool = False) -> SearchIndex:
+    """Items X-0, X-1… of ``names`` in 440000, or in ``regions`` (places under 440000) by position.
+
+    These tests weigh names, aliases and cues: an item without example questions gets no stand-ins
+    (its names as examples, NAMES_STAND_IN) unless ``stand_ins``.
+    """
+    import guides.search as search
+
     places = {"440000": None} | {code: "440000" for code in (regions or {}).values() if code != "440000"}
     items = [{"code": f"X-{i}", "name": name, "aliases": (aliases or {}).get(i, []),
               "examples": (examples or {}).get(i, []), "department": "示例部门",
               "department_code": "d", "department_names": ["示例部门"],
               "region_code": (regions or {}).get(i, "440000")}
              for i, name in enumerate(names)]
-    return SearchIndex.build(items, list(words), places)
+    saved, search.NAMES_STAND_IN = search.NAMES_STAND_IN, stand_ins
+    try:
+        return SearchIndex.build(items, list(words), places)
+    finally:
+        search.NAMES_STAND_IN = saved
 
 
 def test_items_for_a_group_of_applicants_rank_below_the_general_item_unless_the_group_is_mentioned():
@@ -443,6 +453,25 @@ def test_the_applicant_facet_tells_the_individual_and_organisation_items_apart()
     index = plain_index(["城乡居民社会保险费申报(（企业）)", "城乡居民社会保险费申报(（个人）)", *OTHER_ITEMS])
     assert ranked(index.search("想给自己交城乡居民社会保险费"))[0] == "X-1"
     assert ranked(index.search("单位给村民代交城乡居民社会保险费"))[0] == "X-0"
+
+
+def test_the_names_of_a_guide_without_example_questions_stand_in_for_them():
+    # A guide just added has no example questions. Its sibling's examples resemble a question
+    # about it, so without stand-ins the sibling wins; and a question about it alone resembles no
+    # example at all, which the answer model reads as evidence against answering.
+    names = ["律师执业变更审核(市内转所)", "律师执业变更审核(跨市转所)", *OTHER_ITEMS]
+    aliases = {1: ["跨市转所", "律师跨市换律所"]}
+    examples = {0: ["在同一个城市里换了一家律所，执业机构要变更", "市内 换律所 执业变更"]}
+    question = "律师换到外地的律所执业要办什么"
+    assert ranked(plain_index(names, aliases, examples, stand_ins=True).search(question))[0] == "X-1"
+    assert ranked(plain_index(names, aliases, examples, stand_ins=False).search(question))[0] == "X-0"
+
+    alone = ["律师执业变更审核(跨市转所)", *OTHER_ITEMS]
+    assert codes(plain_index(alone, {0: ["律师跨市换律所"]}, stand_ins=True).search("跨市转所要什么材料")) == ["X-0"]
+    assert plain_index(alone, {0: ["律师跨市换律所"]}, stand_ins=False).search("跨市转所要什么材料").results == []
+    # An item with example questions of its own keeps them: its names are no examples then.
+    own = plain_index(alone, examples={0: ["从外地律所跳槽过来，执业证怎么变更"]}, stand_ins=True)
+    assert len(own._entries[0].examples) == 1
 
 
 def test_example_questions_are_read_from_the_database(tmp_path, make_catalogue):
