@@ -67,9 +67,8 @@ from guides.text import (content_tokens, covered_positions, han_bigrams, new_tok
                          stopwords)
 from guides.vocab import WORD_FREQ, catalogue_words
 
-CONFIDENCE_THRESHOLD = 0.53  # items listed beside the answer score at least this (or the answer's own score)
 ANSWER_FLOOR = 0.4  # no answer from an item scoring below this, whatever the answer model says
-SUGGESTION_SCORE = 0.3  # below this a closest item is noise, not a suggestion worth offering
+SUGGESTION_SCORE = 0.3  # below this an item is noise: no suggestion, nor an alternative beside an answer
 NAME_WEIGHT = 0.65  # best name or alias coverage
 QUERY_WEIGHT = 0.25  # how much of the question the item explains
 OFFICIAL_NAME_WEIGHT = 0.10  # the official name itself: breaks ties between look-alike items
@@ -1087,9 +1086,10 @@ class SearchIndex:
         hits = hits[:limit]
         model = answer_model()
         if hits[0].score >= ANSWER_FLOOR and model.probability(response.signals) >= model.threshold:
-            # Items beside the answer must be confident themselves, or as good as the answer.
-            floor = min(CONFIDENCE_THRESHOLD, hits[0].score)
-            response.results = [h for h in hits if h.score >= floor]
+            # Beside the answer, the items worth offering as the answer's alternatives: the bar of
+            # the suggestions offered when nothing is confident (a hotline operator reads them all;
+            # the assistant asks to choose only among items as good as the answer).
+            response.results = [hits[0]] + [h for h in hits[1:] if h.score >= SUGGESTION_SCORE]
         else:
             response.closest = hits
         return response
