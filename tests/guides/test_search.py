@@ -297,6 +297,7 @@ def test_stage_cues_prefer_the_sub_item_for_the_stage_the_question_asks_for():
     assert ranked(index.search("第一次领保安员证"))[0] == "X-1"
     assert ranked(index.search("保安员证上的信息要改一下"))[0] == "X-0"
     assert ranked(index.search("保安员证弄丢了"))[0] == "X-2"
+    assert ranked(index.search("保安员证泡水烂了"))[0] == "X-2"
     assert ranked(index.search("不干保安了，保安员证怎么处理"))[0] == "X-3"
     # A story names several stages; its last sentence holds the one it asks for. (The first
     # application comes first here, so that it would win the tie if both stages counted.)
