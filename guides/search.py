@@ -49,7 +49,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -63,8 +63,8 @@ from guides.catalogue import parse_yaml
 from guides.models import Department, PublicationState, Region, ServiceItem
 from guides.ner import MentionRecognizer
 from guides.pinyin import PinyinCorrector, word_syllables
-from guides.text import (content_tokens, covered_positions, han_bigrams, new_tokenizer, normalise, noun_words,
-                         stopwords)
+from guides.text import (char_grams, content_tokens, covered_positions, han_bigrams, new_tokenizer, normalise,
+                         noun_words, stopwords)
 from guides.vocab import WORD_FREQ, catalogue_words
 
 ANSWER_FLOOR = 0.4  # no answer from an item scoring below this, whatever the answer model says
@@ -106,6 +106,12 @@ CONTRAST_ITEMS = 5  # ranking only: the best few candidates are reordered by wha
 CONTRAST_WEIGHT = 0.5  # …gaining this times the weight of the words it knows and the leader does not, less the converse
 LAST_SENTENCE_WEIGHT = 0.7  # a story's last sentence (its ask) counts as the question too, a little less
 COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not nominate candidates
+# Ranking only: the best few candidates are reordered by how likely each item's own text (names,
+# aliases, example questions: all its wording, pooled) makes the question's characters and pairs,
+# a naive Bayes reading that weighs every example at once where resemblance takes the closest.
+LIKELIHOOD_ITEMS = 10
+LIKELIHOOD_SMOOTHING = 0.1  # added to every character (pair) count
+LIKELIHOOD_RANK_NATS = 10.0  # a likelihood this many times e (nats) lower costs one place
 NAMES_STAND_IN = True  # an item without example questions has its name and aliases as examples
 
 
@@ -431,6 +437,10 @@ class _Entry:
     examples: tuple[frozenset[str], ...] = ()  # content words of each example question
     example_tokens: frozenset[str] = frozenset()  # of all of them
     example_masses: tuple[float, ...] = ()
+    # its wording's characters and pairs (ids, sorted), log(1 + count / smoothing) and log(total + smoothing × vocabulary)
+    gram_ids: np.ndarray | None = None
+    gram_weights: np.ndarray | None = None
+    gram_norm: float = 0.0
     own_words: frozenset[str] = frozenset()  # words of its name that tell it from its sibling items
     sibling_words: frozenset[str] = frozenset()  # such words of its siblings' names, not of its own
 
@@ -549,6 +559,23 @@ def _distinct_first(ranked: list) -> list:
     return first + copies
 
 
+def _count_grams(entries: list[_Entry], items: list[dict]) -> dict[str, int]:
+    """Each entry's wording (names, aliases, example questions) as counts of characters and pairs;
+    returns the id of every character and pair."""
+    ids: dict[str, int] = {}
+    counts = []
+    for item in items:
+        texts = [item["name"], *(item.get("aliases") or []), *(item.get("examples") or [])]
+        counts.append(Counter(ids.setdefault(g, len(ids)) for t in texts for g in char_grams(normalise(t, limit=None))))
+    smoothing_mass = LIKELIHOOD_SMOOTHING * max(len(ids), 1)
+    for entry, count in zip(entries, counts):
+        order = sorted(count)
+        entry.gram_ids = np.array(order, dtype=np.int32)
+        entry.gram_weights = np.log1p(np.array([count[g] for g in order], dtype=np.float32) / LIKELIHOOD_SMOOTHING)
+        entry.gram_norm = math.log(sum(count.values()) + smoothing_mass)
+    return ids
+
+
 def _sibling_key(item: dict) -> str:
     """Items with the same parent catalogue name, or the same name before a bracketed qualifier."""
     parent = normalise(item.get("parent_name") or "", limit=None)
@@ -585,8 +612,10 @@ class SearchIndex:
     def __init__(self, entries: list[_Entry], tokenizer, region_parents: dict[str, str | None],
                  recognizer: MentionRecognizer | None, corrector: PinyinCorrector,
                  department_regions: dict[str, str] | None = None,
-                 department_names: dict[str, str] | None = None, not_a_service: _MessageSet | None = None):
+                 department_names: dict[str, str] | None = None, not_a_service: _MessageSet | None = None,
+                 gram_ids: dict[str, int] | None = None):
         self._entries = entries
+        self._gram_ids = gram_ids or {}  # characters and pairs of the items' wording (see _count_grams)
         self._not_a_service = not_a_service or _MessageSet()
         self._department_regions = department_regions or {}
         self._department_names = department_names or {}  # code -> full name
@@ -745,12 +774,13 @@ class SearchIndex:
                                   lookup=cues.is_lookup(name), facets=cues.item_facets(name),
                                   examples=examples, example_tokens=frozenset().union(*examples)))
         _mark_siblings(entries, items, field_of)
+        gram_ids = _count_grams(entries, items)
         vocabulary |= {k for k, _ in synonym_table() for k in k.split()}
         recognizer = MentionRecognizer(list(regions), list(departments)) if (regions or departments) else None
         negatives = tuple(e for e in map(example_words, not_a_service_examples()) if e)
         return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary), tokenizer.FREQ),
                    department_regions, {code: names[0] for code, names in departments if names},
-                   _MessageSet.of(negatives))
+                   _MessageSet.of(negatives), gram_ids)
 
     @classmethod
     def from_session(cls, session: Session) -> "SearchIndex":
@@ -1075,7 +1105,9 @@ class SearchIndex:
             extra *= self._affinity(entry.region_code, query.regions)
             return -(confidence + extra), len(entry.name), entry.code
 
-        top = self._contrast(heapq.nsmallest(max(limit, 2, CONTRAST_ITEMS), scored, key=rank), query, rank)
+        top = self._contrast(heapq.nsmallest(max(limit, 2, CONTRAST_ITEMS, LIKELIHOOD_ITEMS), scored, key=rank),
+                             query, rank)
+        top = self._by_likelihood(top, question)
         # The answer model reads the ranking as it stands: a copy in another place is a runner-up too.
         hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in _distinct_first(top)]
         if not hits:
@@ -1093,6 +1125,36 @@ class SearchIndex:
         else:
             response.closest = hits
         return response
+
+    def _by_likelihood(self, top: list, question: str | None) -> list:
+        """Reorder the best few candidates by how likely each one's wording makes the question.
+
+        Naive Bayes over characters and character pairs (the question's pairs the catalogue never
+        uses are left out): a candidate loses one place for every LIKELIHOOD_RANK_NATS its
+        log-likelihood falls short of the best candidate's.
+        """
+        head = top[:LIKELIHOOD_ITEMS]
+        grams = [self._gram_ids[g] for g in char_grams(normalise(question)) if g in self._gram_ids]
+        if len(head) < 2 or not grams or head[0][3].gram_ids is None:
+            return top
+        asked = np.array(grams, dtype=np.int32)
+
+        def log_likelihood(entry: _Entry) -> float:
+            at = np.searchsorted(entry.gram_ids, asked)
+            at[at == len(entry.gram_ids)] = 0
+            found = entry.gram_ids[at] == asked
+            return float(entry.gram_weights[at[found]].sum()) - len(grams) * entry.gram_norm
+
+        # Copies of a service in several places keep the order the place gave them: their wording
+        # differs a little (examples naming their city), which must not decide between places.
+        by_service: dict[str, float] = {}
+        for c in head:
+            key = _service(c[3].name)
+            by_service[key] = max(by_service.get(key, -math.inf), log_likelihood(c[3]))
+        likelihoods = [by_service[_service(c[3].name)] for c in head]
+        best = max(likelihoods)
+        order = sorted(range(len(head)), key=lambda i: i + (best - likelihoods[i]) / LIKELIHOOD_RANK_NATS)
+        return [head[i] for i in order] + top[LIKELIHOOD_ITEMS:]
 
     @staticmethod
     def _contrast(top: list, query: _Query, rank) -> list:

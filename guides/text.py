@@ -43,6 +43,21 @@ def is_word_char(char: str) -> bool:
     return unicodedata.category(char)[0] in ("L", "N")
 
 
+def char_grams(text: str) -> list[str]:
+    """The characters and overlapping character pairs of each run of letters and digits."""
+    out: list[str] = []
+    run = ""
+    for char in text + " ":
+        if is_word_char(char):
+            run += char
+            continue
+        if run:
+            out.extend(run)
+            out.extend(a + b for a, b in zip(run, run[1:]))
+            run = ""
+    return out
+
+
 def han_bigrams(text: str) -> list[str]:
     """Overlapping pairs of Chinese characters (within runs of Han characters)."""
     out = []

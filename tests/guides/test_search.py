@@ -372,6 +372,29 @@ def default_index(tmp_path_factory):
     return index
 
 
+def test_the_best_candidates_are_reordered_by_how_likely_each_ones_wording_makes_the_question(
+        default_index, monkeypatch):
+    import guides.search as search
+
+    def first(question: str) -> str:
+        return ranked_hits(default_index.search(question))[0].name
+
+    # 离婚 names the divorce; the torn 本本 and getting one again are the wording of the reissue's
+    # example questions, spread over several of them.
+    question = "离婚那会儿给的本本被我一气之下撕了，现在办事要用，还能再开一本不"
+    assert first(question) == "补领婚姻登记证"
+    monkeypatch.setattr(search, "LIKELIHOOD_ITEMS", 0)
+    assert first(question) == "内地居民离婚登记"
+
+
+def test_copies_of_a_service_keep_the_order_the_place_gives_them_after_the_likelihood_reordering(default_index):
+    # Each copy's wording differs a little (examples naming their own city): the likelihood is the
+    # service's, so the place the question names still decides between the copies.
+    response = default_index.search("我在南宁一家公司上班，单位一直给我交生育保险，上个月刚生完宝宝在家休产假。产假期间的生育津贴要怎么领")
+    best = ranked_hits(response)[0]
+    assert best.name == "生育津贴申领" and best.region_code.startswith("4501")
+
+
 def test_look_alike_items_are_told_apart_by_the_words_only_one_of_them_knows(default_index, monkeypatch):
     import guides.search as search
 
