@@ -1107,7 +1107,9 @@ class SearchIndex:
 
         top = self._contrast(heapq.nsmallest(max(limit, 2, CONTRAST_ITEMS, LIKELIHOOD_ITEMS), scored, key=rank),
                              query, rank)
-        top = self._by_likelihood(top, question)
+        # As many as before the reordering: the copies moved behind other services (_distinct_first)
+        # must not be pushed out of the list by the candidates only the reordering looked at.
+        top = self._by_likelihood(top, question)[:max(limit, 2, CONTRAST_ITEMS)]
         # The answer model reads the ranking as it stands: a copy in another place is a runner-up too.
         hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in _distinct_first(top)]
         if not hits:

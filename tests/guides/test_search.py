@@ -407,6 +407,7 @@ def test_look_alike_items_are_told_apart_by_the_words_only_one_of_them_knows(def
     # A question naming a place keeps the place's item: the contrast does not reorder places.
     assert first("我家在刘圩镇，老公摔伤了腰不能做重活，家里没收入，能不能申请低保？") == "最低生活保障申请受理"
     monkeypatch.setattr(search, "CONTRAST_WEIGHT", 0.0)
+    monkeypatch.setattr(search, "LIKELIHOOD_ITEMS", 0)  # which weighs 买 and 房子 too
     assert first(question) == "住房公积金提取（离休、退休）"
 
 
@@ -446,9 +447,11 @@ def test_a_long_story_ranks_first_the_item_that_explains_most_of_it(monkeypatch)
     # the story, which matters more than the absolute coverage, small for every item, shows.
     assert ranked(response)[0] == "X-1"
     assert response.results[0].score < max(h.score for h in response.results if h.code == "X-0")
-    # Neither relative coverage nor the contrast (宝宝, 落户 are X-1's alone): the name decides.
+    # Neither relative coverage nor the contrast (宝宝, 落户 are X-1's alone) nor the likelihood
+    # of each one's wording: the name decides.
     monkeypatch.setattr(search, "RELATIVE_COVERAGE_WEIGHT", 0.0)
     monkeypatch.setattr(search, "CONTRAST_WEIGHT", 0.0)
+    monkeypatch.setattr(search, "LIKELIHOOD_ITEMS", 0)
     assert ranked(plain_index(names, aliases).search(story))[0] == "X-0"
     # A short question that names both: absolute and relative coverage agree.
     assert ranked(plain_index(names, aliases).search("宝宝落户 户口"))[0] == "X-1"
