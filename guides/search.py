@@ -17,7 +17,8 @@ still scores several services. Each candidate item then gets a confidence in [0,
 * a *region affinity* factor: an item in the mentioned region (or its parents, which serve it)
   keeps its score, an item elsewhere loses most of it; the exact level mentioned wins ties;
 * *example questions*: resembling one of the item's example questions (Dice on word weights of
-  their own) fills part of what the words left open (a soft OR, never reaching 1.0);
+  their own) fills part of what the words left open (a soft OR, never reaching 1.0); an item
+  without any (a guide just added) has its name and aliases stand in for them;
 * *ranking cues* (``guides/data/ranking_cues.yaml``) lower an item's score a little when it is
   for a group of applicants the question does not mention; a look-up item when the question wants
   something done, or a service item when it plainly asks to look something up; an item for
@@ -34,14 +35,18 @@ from the example questions of many services (改 → 变更, 丢 → 补办) als
 only. The best few are then reordered by what tells each from the leader (:meth:`SearchIndex._contrast`):
 the question's words (and character pairs of names) a challenger knows and the leader does not,
 less the converse, so look-alike items are told apart by the words that differ rather than by
-those they share. Copies of a service in other places follow the other services in the list.
+those they share. The best ten are then reordered by how likely each service's whole wording
+(names, aliases, example questions) makes the question's characters and character pairs
+(:meth:`SearchIndex._by_likelihood`, naive Bayes), which weighs all the examples where resemblance
+takes the closest one. Copies of a service in other places follow the other services in the list.
 Whether the best items answer the question is decided by :class:`AnswerModel`, a logistic
 model over signals of the search (the top scores, how much the question resembles the items'
 examples and the messages that ask for no service, ``guides/data/not_a_service.yaml``: advice,
 chit-chat, consumer and technology questions, and the procedures of banks, employers, schools…),
 trained on the dev questions. When it says no, or the best item scores below
 :data:`ANSWER_FLOOR`, nothing is returned: the caller says "no confident match" and may offer
-:meth:`SearchResponse.suggestions` as suggestions, never as an answer.
+:meth:`SearchResponse.suggestions` as suggestions, never as an answer. When it says yes, the items
+beside the answer are those that reach the bar of a suggestion (:data:`SUGGESTION_SCORE`).
 """
 
 from __future__ import annotations
@@ -437,7 +442,8 @@ class _Entry:
     examples: tuple[frozenset[str], ...] = ()  # content words of each example question
     example_tokens: frozenset[str] = frozenset()  # of all of them
     example_masses: tuple[float, ...] = ()
-    # its wording's characters and pairs (ids, sorted), log(1 + count / smoothing) and log(total + smoothing × vocabulary)
+    # Its wording's characters and pairs: their ids (sorted), log(1 + count / smoothing) of each,
+    # and log(all counts + smoothing × the number of distinct ones in the catalogue).
     gram_ids: np.ndarray | None = None
     gram_weights: np.ndarray | None = None
     gram_norm: float = 0.0
