@@ -440,6 +440,7 @@ class _Entry:
     lookup: bool = False  # it only looks something up
     facets: tuple[tuple[str, frozenset[str]], ...] = ()  # facet values (stages) its official name shows
     examples: tuple[frozenset[str], ...] = ()  # content words of each example question
+    own_examples: bool = True  # it has example questions of its own (else its names stand in)
     example_tokens: frozenset[str] = frozenset()  # of all of them
     example_masses: tuple[float, ...] = ()
     # Its wording's characters and pairs: their ids (sorted), log(1 + count / smoothing) of each,
@@ -768,6 +769,7 @@ class SearchIndex:
             all_bigrams = frozenset().union(*(f.bigrams for f in fields)) if fields else frozenset()
             vocabulary |= {t for f in fields for t in f.tokens if len(t) >= 2}
             examples = tuple(e for e in map(example_words, item.get("examples") or []) if e)
+            own_examples = bool(examples)
             if not examples and NAMES_STAND_IN:
                 # A guide just added has no example questions yet. Resembling them is strong
                 # evidence, for the ranking and for the answer model alike: without stand-ins its
@@ -778,7 +780,8 @@ class SearchIndex:
                                   item["region_code"], fields, dept_tokens, all_tokens, all_bigrams,
                                   groups=cues.item_groups(name), mainland=cues.is_mainland(name),
                                   lookup=cues.is_lookup(name), facets=cues.item_facets(name),
-                                  examples=examples, example_tokens=frozenset().union(*examples)))
+                                  examples=examples, example_tokens=frozenset().union(*examples),
+                                  own_examples=own_examples))
         _mark_siblings(entries, items, field_of)
         gram_ids = _count_grams(entries, items)
         vocabulary |= {k for k, _ in synonym_table() for k in k.split()}
@@ -1157,10 +1160,15 @@ class SearchIndex:
         # differs a little (examples naming their city), which must not decide between places.
         by_service: dict[str, float] = {}
         for c in head:
-            key = _service(c[3].name)
-            by_service[key] = max(by_service.get(key, -math.inf), log_likelihood(c[3]))
-        likelihoods = [by_service[_service(c[3].name)] for c in head]
-        best = max(likelihoods)
+            if c[3].own_examples:
+                key = _service(c[3].name)
+                by_service[key] = max(by_service.get(key, -math.inf), log_likelihood(c[3]))
+        if not by_service:
+            return top
+        best = max(by_service.values())
+        # A guide without example questions has only its names for wording, far less than the
+        # others: it keeps its place (as likely as the best), for the others to pass or not.
+        likelihoods = [by_service.get(_service(c[3].name), best) if c[3].own_examples else best for c in head]
         order = sorted(range(len(head)), key=lambda i: i + (best - likelihoods[i]) / LIKELIHOOD_RANK_NATS)
         return [head[i] for i in order] + top[LIKELIHOOD_ITEMS:]
 

@@ -501,6 +501,18 @@ def test_the_names_of_a_guide_without_example_questions_stand_in_for_them():
     assert len(own._entries[0].examples) == 1
 
 
+def test_a_guide_without_example_questions_keeps_its_place_in_the_likelihood_reordering():
+    # Its wording is its names alone, far less than a sibling's many example questions, which hold
+    # the everyday words of any question (要办什么手续, 要多久): by likelihood it would always lose.
+    names = ["律师执业变更审核(市内转所)", "律师执业变更审核(跨市转所)", *OTHER_ITEMS]
+    examples = {0: ["在同一个城市里换了一家律所，执业机构要变更怎么办", "市内 换律所 执业变更",
+                    "我是律师，想从这家律所换到同城另一家，要办什么手续", "律师在本市换律所需要什么材料，去哪里办",
+                    "同一个市里转所要多久能办好"]}
+    index = plain_index(names, {1: ["跨市转所", "律师跨市换律所"]}, examples, stand_ins=True)
+    for question in ("我是律师，想从外地律所换到这边一家律所，要办什么手续", "律师换到别的城市的律所执业要多久能办好"):
+        assert ranked(index.search(question))[0] == "X-1", question
+
+
 def test_example_questions_are_read_from_the_database(tmp_path, make_catalogue):
     from tests.conftest import migrated_engine
     from tests.helpers import item_yaml
