@@ -31,7 +31,6 @@ def main(argv: list[str] | None = None) -> int:
     from search_bench import load_records, questions_for
 
     import guides.search
-    import guides.search
     from guides.search import SearchIndex
 
     for size, name in (("sample", "guangxi"), ("gdzwfw", "gdzwfw")):
@@ -41,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         records["items"] = [{**item, "examples": []} if item["name"] in stripped else item
                             for item in records["items"]]
         stripped_codes = {item["code"] for item in records["items"] if item["name"] in stripped}
-        questions = [q for q in questions_for(size)]
+        questions = questions_for(size)
         print(f"\n=== {name}: {len(stripped)} of {len(services)} services without example questions ===")
         tally: dict[tuple[str, str, str], list[int]] = {}
         for label, stand_in in (("names stand in", True), ("no stand-ins", False)):

@@ -566,14 +566,11 @@ def _distinct_first(ranked: list) -> list:
     return first + copies
 
 
-def _count_grams(entries: list[_Entry], items: list[dict]) -> dict[str, int]:
-    """Each entry's wording (names, aliases, example questions) as counts of characters and pairs;
-    returns the id of every character and pair."""
+def _count_grams(entries: list[_Entry], wordings: list[list[str]]) -> dict[str, int]:
+    """Each entry's wording (its normalised names, aliases and example questions) as counts of
+    characters and pairs; returns the id of every character and pair."""
     ids: dict[str, int] = {}
-    counts = []
-    for item in items:
-        texts = [item["name"], *(item.get("aliases") or []), *(item.get("examples") or [])]
-        counts.append(Counter(ids.setdefault(g, len(ids)) for t in texts for g in char_grams(normalise(t, limit=None))))
+    counts = [Counter(ids.setdefault(g, len(ids)) for text in texts for g in char_grams(text)) for texts in wordings]
     smoothing_mass = LIKELIHOOD_SMOOTHING * max(len(ids), 1)
     for entry, count in zip(entries, counts):
         order = sorted(count)
@@ -746,19 +743,26 @@ class SearchIndex:
         """
         tokenizer = new_tokenizer((w, WORD_FREQ) for w in words)
 
-        def field_of(text: str) -> _Field:
-            norm = normalise(text, limit=None)
+        def normalised_field(norm: str) -> _Field:
             tokens = frozenset(content_tokens(tokenizer, norm))
             return _Field(norm, tokens, frozenset(han_bigrams(norm)), _finest(tokens))
 
-        def example_words(text: str) -> frozenset[str]:
-            return _finest(frozenset(content_tokens(tokenizer, normalise(text, limit=None))))
+        def field_of(text: str) -> _Field:
+            return normalised_field(normalise(text, limit=None))
+
+        def example_words(norm: str) -> frozenset[str]:
+            """The content words of a normalised example question."""
+            return _finest(frozenset(content_tokens(tokenizer, norm)))
 
         entries = []
+        wordings = []  # per item, its names and example questions, normalised once for every use
         cues = ranking_cues()
         vocabulary = set(words)
         for item in items:
-            fields = [field_of(item["name"])] + [field_of(a) for a in item.get("aliases") or []]
+            names = [normalise(t, limit=None) for t in (item["name"], *(item.get("aliases") or []))]
+            said = [normalise(t, limit=None) for t in item.get("examples") or []]
+            wordings.append(names + said)
+            fields = [normalised_field(t) for t in names]
             if item.get("parent_name"):
                 fields.append(field_of(item["parent_name"]))
             fields = [f for f in fields if f.tokens or f.bigrams]
@@ -768,14 +772,14 @@ class SearchIndex:
             all_tokens = frozenset().union(dept_tokens, *(f.tokens for f in fields))
             all_bigrams = frozenset().union(*(f.bigrams for f in fields)) if fields else frozenset()
             vocabulary |= {t for f in fields for t in f.tokens if len(t) >= 2}
-            examples = tuple(e for e in map(example_words, item.get("examples") or []) if e)
+            examples = tuple(e for e in map(example_words, said) if e)
             own_examples = bool(examples)
             if not examples and NAMES_STAND_IN:
                 # A guide just added has no example questions yet. Resembling them is strong
                 # evidence, for the ranking and for the answer model alike: without stand-ins its
                 # siblings with examples outrank it and most questions about it go unanswered.
-                examples = tuple(e for e in map(example_words, [item["name"], *(item.get("aliases") or [])]) if e)
-            name = normalise(item["name"], limit=None)
+                examples = tuple(e for e in map(example_words, names) if e)
+            name = names[0]
             entries.append(_Entry(item["code"], item["name"], item["department"], item.get("department_code", ""),
                                   item["region_code"], fields, dept_tokens, all_tokens, all_bigrams,
                                   groups=cues.item_groups(name), mainland=cues.is_mainland(name),
@@ -783,10 +787,10 @@ class SearchIndex:
                                   examples=examples, example_tokens=frozenset().union(*examples),
                                   own_examples=own_examples))
         _mark_siblings(entries, items, field_of)
-        gram_ids = _count_grams(entries, items)
+        gram_ids = _count_grams(entries, wordings)
         vocabulary |= {k for k, _ in synonym_table() for k in k.split()}
         recognizer = MentionRecognizer(list(regions), list(departments)) if (regions or departments) else None
-        negatives = tuple(e for e in map(example_words, not_a_service_examples()) if e)
+        negatives = tuple(e for e in (example_words(normalise(m, limit=None)) for m in not_a_service_examples()) if e)
         return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary), tokenizer.FREQ),
                    department_regions, {code: names[0] for code, names in departments if names},
                    _MessageSet.of(negatives), gram_ids)
