@@ -9,7 +9,11 @@ through a logistic model. This script fits the model on the dev split only:
 - positives: labelled questions whose right item is among the top three;
 - negatives: out-of-scope questions;
 - labelled questions whose right item is not in the top three are left out (answering them is
-  wrong whatever the model says).
+  wrong whatever the model says), and so are the questions a gate rules out (ANSWER_GATES in
+  guides/search.py: asking how much a benefit pays), which the model does not decide.
+
+A question whose likelihood margin could not be measured (PARTIAL_SIGNALS) is decided by a
+fallback model fitted on the same questions without that signal; both are written.
 
 It first prints a leave-one-file-out cross-validation (each question file predicted by a model
 fitted on the others) next to the score-threshold rule the model replaces, then fits on all dev
@@ -105,35 +109,56 @@ def figures(rows: list[dict], answered: np.ndarray) -> str:
 class Design:
     """The dev rows as arrays: signals, standardised signals, labels and which rows are fitted."""
 
-    def __init__(self, rows: list[dict]):
-        from guides.search import ANSWER_SIGNALS
+    def __init__(self, rows: list[dict], features: list[str] | None = None):
+        from guides.search import ANSWER_GATES, ANSWER_SIGNALS
 
         self.rows = rows
-        self.features = list(ANSWER_SIGNALS)
+        self.features = list(features or (f for f in ANSWER_SIGNALS if f not in ANSWER_GATES))
         self.x = np.array([[r["signals"][f] for f in self.features] for r in rows], dtype=float)
         self.y = np.array([1.0 if r["in_scope"] else 0.0 for r in rows])
-        self.usable = np.array([(not r["in_scope"]) or r["top3"] for r in rows])
-        self.means, self.scales = self.x.mean(axis=0), self.x.std(axis=0)
+        # A gated question (ANSWER_GATES) is never answered: the model does not decide it.
+        self.gated = np.array([any(r["signals"][g] for g in ANSWER_GATES) for r in rows], dtype=bool)
+        self.usable = np.array([(not r["in_scope"]) or r["top3"] for r in rows]) & ~self.gated
+        # A partial signal the search could not measure (NaN) is left out of the mean and scale;
+        # such a question is decided by the fallback model, which does not read it.
+        self.unmeasured = np.isnan(self.x).any(axis=1)
+        self.means, self.scales = np.nanmean(self.x, axis=0), np.nanstd(self.x, axis=0)
         self.scales[self.scales == 0] = 1.0
-        self.z = (self.x - self.means) / self.scales
+        self.z = np.nan_to_num((self.x - self.means) / self.scales, nan=0.0)
 
     def signal(self, name: str) -> np.ndarray:
         return self.x[:, self.features.index(name)]
 
-    def model(self, threshold: float) -> dict:
-        """The model fitted on every usable row, as answer_model.yaml holds it."""
+    def fallback(self) -> "Design | None":
+        """The same rows without the partial signals (guides.search.PARTIAL_SIGNALS), if any is read."""
+        from guides.search import PARTIAL_SIGNALS
+
+        complete = [f for f in self.features if f not in PARTIAL_SIGNALS]
+        return Design(self.rows, complete) if complete != self.features else None
+
+    def _fitted(self) -> dict:
         weights, bias = fit(self.z[self.usable], self.y[self.usable])
         return {"features": self.features, "means": [float(v) for v in self.means],
                 "scales": [float(v) for v in self.scales], "weights": [float(v) for v in weights],
-                "bias": bias, "threshold": threshold}
+                "bias": bias}
+
+    def model(self, threshold: float) -> dict:
+        """The model fitted on every usable row (and its fallback), as answer_model.yaml holds it."""
+        fallback = self.fallback()
+        return {**self._fitted(), "threshold": threshold,
+                "fallback": fallback._fitted() if fallback is not None else None}
 
     def held_out(self) -> np.ndarray:
-        """Leave one file out: every question predicted by a model that saw none of its file."""
+        """Leave one file out: every question predicted by a model that saw none of its file
+        (by the fallback model when a partial signal of it is unmeasured)."""
         out = np.zeros(len(self.rows))
         for name in sorted({r["file"] for r in self.rows}):
             test = np.array([r["file"] == name for r in self.rows])
             weights, bias = fit(self.z[~test & self.usable], self.y[~test & self.usable])
             out[test] = predict(self.z[test], weights, bias)
+        fallback = self.fallback()
+        if fallback is not None and self.unmeasured.any():
+            out[self.unmeasured] = fallback.held_out()[self.unmeasured]
         return out
 
 
@@ -141,17 +166,24 @@ def model_yaml(model: dict, fitted: int) -> str:
     def floats(values):
         return ", ".join(f"{v:.6g}" for v in values)
 
-    return "\n".join([
+    def body(part: dict, indent: str = "") -> list[str]:
+        return [f"{indent}features: [{', '.join(part['features'])}]",
+                f"{indent}means: [{floats(part['means'])}]",
+                f"{indent}scales: [{floats(part['scales'])}]",
+                f"{indent}weights: [{floats(part['weights'])}]",
+                f"{indent}bias: {part['bias']:.6g}"]
+
+    lines = [
         "# Answer model: written by eval/train_answer_model.py from the dev questions; do not edit by hand.",
         f"# {fitted} dev questions of both catalogues (in scope with the right item in the top 3: answer;",
         "# out of scope: no answer). Signals are standardised with means and scales.",
-        f"features: [{', '.join(model['features'])}]",
-        f"means: [{floats(model['means'])}]",
-        f"scales: [{floats(model['scales'])}]",
-        f"weights: [{floats(model['weights'])}]",
-        f"bias: {model['bias']:.6g}",
+        *body(model),
         f"threshold: {model['threshold']}",
-    ]) + "\n"
+    ]
+    if model.get("fallback"):
+        lines += ["# For a question with an unmeasured partial signal: fitted on the same questions without them.",
+                  "fallback:", *body(model["fallback"], "  ")]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,18 +200,22 @@ def main(argv: list[str] | None = None) -> int:
     design = Design(collect())
     rows, top_score = design.rows, design.signal("top_score")
     print(f"{len(rows)} dev questions with candidates ({int(design.usable.sum())} used for fitting); "
-          f"{len({r['file'] for r in rows})} files")
+          f"{len({r['file'] for r in rows})} files; {int(design.unmeasured.sum())} with a partial signal unmeasured, "
+          f"{int(design.gated.sum())} never answered (ANSWER_GATES)")
     held_out = design.held_out()
     rule = (top_score >= SCORE_RULE) & (design.signal("no_service") == 0)
     print(f"  score threshold {SCORE_RULE} (the rule before the model):\n    {figures(rows, rule)}")
     for threshold in sorted({0.3, 0.35, 0.4, 0.45, 0.5, args.threshold}):
-        answered = (held_out >= threshold) & (top_score >= ANSWER_FLOOR)
+        answered = (held_out >= threshold) & (top_score >= ANSWER_FLOOR) & ~design.gated
         mark = "  <- chosen" if threshold == args.threshold else ""
         print(f"  model, probability >= {threshold}, cross-validated:{mark}\n    {figures(rows, answered)}")
 
     model = design.model(args.threshold)
     print("  weights on standardised signals: "
           + ", ".join(f"{f} {w:+.2f}" for f, w in zip(model["features"], model["weights"])))
+    if model["fallback"]:
+        print("  fallback (a partial signal unmeasured): "
+              + ", ".join(f"{f} {w:+.2f}" for f, w in zip(model["fallback"]["features"], model["fallback"]["weights"])))
     if args.write:
         MODEL_PATH.write_text(model_yaml(model, int(design.usable.sum())), "utf-8")
         print(f"wrote {MODEL_PATH.relative_to(ROOT)}")

@@ -306,7 +306,17 @@ def not_a_service_examples() -> tuple[str, ...]:
 # What the answer model reads of a search: see SearchIndex._answer_signals.
 ANSWER_SIGNALS = ("top_score", "second_score", "top_coverage", "top_resemblance", "best_resemblance",
                   "no_service_resemblance", "no_service", "known_words", "advice", "clear_lookup",
-                  "top_unexplained", "asks_amount")
+                  "top_unexplained", "asks_amount", "likelihood_margin")
+
+
+# Signals that rule an answer out whatever the answer model says (the model does not read them):
+# a question asking how much a benefit pays or a loan's rate (失业金一个月能领多少) asks what no
+# guide holds, however clearly it names the item; its closest items are offered instead.
+ANSWER_GATES = ("asks_amount",)
+
+# Signals a search cannot always measure (NaN then): the likelihood margin needs a leader and a
+# rival with example questions of their own, which a guide just added or a small catalogue lacks.
+PARTIAL_SIGNALS = ("likelihood_margin",)
 
 
 @dataclass(frozen=True)
@@ -315,7 +325,9 @@ class AnswerModel:
 
     ``guides/data/answer_model.yaml`` is written by ``eval/train_answer_model.py``: signals are
     standardised with ``means`` and ``scales``, and the question is answered when the probability
-    reaches ``threshold``.
+    reaches ``threshold``. A question whose signals include an unmeasured one (NaN) is decided by
+    ``fallback``, the model fitted on the same questions without the PARTIAL_SIGNALS: the other
+    weights of the full model lean on the partial signals and would misjudge it.
     """
 
     features: tuple[str, ...]
@@ -324,11 +336,20 @@ class AnswerModel:
     weights: tuple[float, ...]
     bias: float
     threshold: float
+    fallback: "AnswerModel | None" = None
 
     def probability(self, signals: dict[str, float]) -> float:
+        if self.fallback is not None and any(math.isnan(signals[f]) for f in self.features):
+            return self.fallback.probability(signals)
+        # Without a fallback an unmeasured signal is neutral: it reads as the dev questions' mean.
         z = self.bias + sum(w * (signals[f] - m) / s
-                            for f, m, s, w in zip(self.features, self.means, self.scales, self.weights))
+                            for f, m, s, w in zip(self.features, self.means, self.scales, self.weights)
+                            if not math.isnan(signals[f]))
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+    def answers(self, signals: dict[str, float]) -> bool:
+        """Whether the best items answer the question."""
+        return self.probability(signals) >= self.threshold
 
     @classmethod
     def from_dict(cls, data, source: str = "answer model") -> "AnswerModel":
@@ -344,11 +365,23 @@ class AnswerModel:
         unknown = [f for f in features if f not in ANSWER_SIGNALS]
         if unknown:
             raise ValueError(f"{source}: unknown signals {unknown}; known: {list(ANSWER_SIGNALS)}")
+        gates = [f for f in features if f in ANSWER_GATES]
+        if gates:
+            raise ValueError(f"{source}: reads gate signals {gates}, which decide without the model: retrain it")
         if any(len(c) != len(features) for c in columns):
             raise ValueError(f"{source}: means, scales and weights need one value per feature ({len(features)})")
         if any(not x > 0 for x in columns[1]) or not 0.0 < threshold < 1.0:
             raise ValueError(f"{source}: scales must be positive and the threshold within (0, 1)")
-        return cls(features, *columns, bias, threshold)
+        fallback = None
+        if data.get("fallback") is not None:
+            inner = data["fallback"]
+            if not isinstance(inner, dict):
+                raise ValueError(f"{source}: fallback: expected a mapping")
+            fallback = cls.from_dict({**inner, "threshold": threshold}, f"{source}: fallback")
+            partial = [f for f in fallback.features if f in PARTIAL_SIGNALS]
+            if partial:
+                raise ValueError(f"{source}: fallback: reads signals that may be unmeasured: {partial}")
+        return cls(features, *columns, bias, threshold, fallback)
 
 
 @lru_cache(maxsize=1)
@@ -1122,7 +1155,8 @@ class SearchIndex:
                              query, rank)
         # As many as before the reordering: the copies moved behind other services (_distinct_first)
         # must not be pushed out of the list by the candidates only the reordering looked at.
-        top = self._by_likelihood(top, question)[:max(limit, 2, CONTRAST_ITEMS)]
+        top, margin = self._by_likelihood(top, question)
+        top = top[:max(limit, 2, CONTRAST_ITEMS)]
         # The answer model reads the ranking as it stands: a copy in another place is a runner-up too.
         hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in _distinct_first(top)]
         if not hits:
@@ -1130,9 +1164,10 @@ class SearchIndex:
         resemblance = self._no_service_resemblance(query)
         response.not_a_service = self._asks_no_service(query, best_sim, resemblance)
         response.signals = self._answer_signals(query, top, best_sim, resemblance, response.not_a_service)
+        response.signals["likelihood_margin"] = margin
         hits = hits[:limit]
-        model = answer_model()
-        if hits[0].score >= ANSWER_FLOOR and model.probability(response.signals) >= model.threshold:
+        if (hits[0].score >= ANSWER_FLOOR and not any(response.signals[g] for g in ANSWER_GATES)
+                and answer_model().answers(response.signals)):
             # Beside the answer, the items worth offering as the answer's alternatives: the bar of
             # the suggestions offered when nothing is confident (a hotline operator reads them all;
             # the assistant asks to choose only among items as good as the answer).
@@ -1141,17 +1176,20 @@ class SearchIndex:
             response.closest = hits
         return response
 
-    def _by_likelihood(self, top: list, question: str | None) -> list:
+    def _by_likelihood(self, top: list, question: str | None) -> tuple[list, float]:
         """Reorder the best few candidates by how likely each one's wording makes the question.
 
         Naive Bayes over characters and character pairs (the question's pairs the catalogue never
         uses are left out): a candidate loses one place for every LIKELIHOOD_RANK_NATS its
-        log-likelihood falls short of the best candidate's.
+        log-likelihood falls short of the best candidate's. Also returns the new leader's margin
+        over the likeliest other service, per character or pair, at most 1: how clearly its
+        wording, not a rival's, is the question's (NaN when not measured: a leader or rivals
+        without example questions of their own).
         """
         head = top[:LIKELIHOOD_ITEMS]
         grams = [self._gram_ids[g] for g in char_grams(normalise(question)) if g in self._gram_ids]
         if len(head) < 2 or not grams or head[0][3].gram_ids is None:
-            return top
+            return top, math.nan
         asked = np.array(grams, dtype=np.int32)
 
         def log_likelihood(entry: _Entry) -> float:
@@ -1168,13 +1206,18 @@ class SearchIndex:
                 key = _service(c[3].name)
                 by_service[key] = max(by_service.get(key, -math.inf), log_likelihood(c[3]))
         if not by_service:
-            return top
+            return top, math.nan
         best = max(by_service.values())
         # A guide without example questions has only its names for wording, far less than the
         # others: it keeps its place (as likely as the best), for the others to pass or not.
         likelihoods = [by_service.get(_service(c[3].name), best) if c[3].own_examples else best for c in head]
         order = sorted(range(len(head)), key=lambda i: i + (best - likelihoods[i]) / LIKELIHOOD_RANK_NATS)
-        return [head[i] for i in order] + top[LIKELIHOOD_ITEMS:]
+        leader = head[order[0]][3]
+        rivals = [v for k, v in by_service.items() if k != _service(leader.name)]
+        margin = math.nan
+        if leader.own_examples and rivals:
+            margin = min(1.0, (by_service[_service(leader.name)] - max(rivals)) / len(grams))
+        return [head[i] for i in order] + top[LIKELIHOOD_ITEMS:], margin
 
     @staticmethod
     def _contrast(top: list, query: _Query, rank) -> list:

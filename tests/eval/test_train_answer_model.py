@@ -38,3 +38,7 @@ def test_the_shipped_answer_model_is_the_one_the_dev_questions_give_now():
     for key in ("means", "scales", "weights"):
         assert np.allclose(getattr(shipped, key), fresh[key], atol=1e-3), key
     assert abs(shipped.bias - fresh["bias"]) < 1e-3
+    assert shipped.fallback is not None and list(shipped.fallback.features) == fresh["fallback"]["features"]
+    for key in ("means", "scales", "weights"):
+        assert np.allclose(getattr(shipped.fallback, key), fresh["fallback"][key], atol=1e-3), key
+    assert abs(shipped.fallback.bias - fresh["fallback"]["bias"]) < 1e-3

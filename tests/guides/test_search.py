@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from guidebot.db import unit_of_work
@@ -574,10 +576,11 @@ def test_a_storys_last_sentence_counts_as_the_question_too(monkeypatch):
 
 
 def _constant_model(bias: float):
-    from guides.search import ANSWER_SIGNALS, AnswerModel
+    from guides.search import ANSWER_GATES, ANSWER_SIGNALS, AnswerModel
 
-    n = len(ANSWER_SIGNALS)
-    return AnswerModel(ANSWER_SIGNALS, (0.0,) * n, (1.0,) * n, (0.0,) * n, bias, 0.5)
+    features = tuple(f for f in ANSWER_SIGNALS if f not in ANSWER_GATES)
+    n = len(features)
+    return AnswerModel(features, (0.0,) * n, (1.0,) * n, (0.0,) * n, bias, 0.5)
 
 
 def test_the_answer_model_decides_whether_the_best_items_answer(monkeypatch):
@@ -616,6 +619,15 @@ def test_the_shipped_answer_model_trusts_high_scores_and_distrusts_chat_like_que
     ({"features": ["top_score"], "means": ["x"], "scales": [1], "weights": [1], "bias": 0, "threshold": 0.5},
      "non-numeric"),
     (["not", "a", "mapping"], "mapping"),
+    ({"features": ["asks_amount"], "means": [0], "scales": [1], "weights": [-1], "bias": 0, "threshold": 0.5},
+     "gate signals"),
+    ({"features": ["top_score"], "means": [0], "scales": [1], "weights": [1], "bias": 0, "threshold": 0.5,
+      "fallback": "none"}, "fallback: expected a mapping"),
+    ({"features": ["top_score"], "means": [0], "scales": [1], "weights": [1], "bias": 0, "threshold": 0.5,
+      "fallback": {"features": ["likelihood_margin"], "means": [0], "scales": [1], "weights": [1], "bias": 0}},
+     "may be unmeasured"),
+    ({"features": ["top_score"], "means": [0], "scales": [1], "weights": [1], "bias": 0, "threshold": 0.5,
+      "fallback": {"features": ["top_score"], "means": [0], "scales": [1], "weights": [1]}}, "fallback: missing"),
 ])
 def test_a_malformed_answer_model_is_a_precise_error(broken, message):
     from guides.search import AnswerModel
@@ -656,5 +668,61 @@ def test_a_question_asking_how_much_one_gets_counts_against_answering(default_in
         assert default_index.search(question).results == [], question
     for question in ("失业金怎么领", "高龄津贴怎么申请", "办护照要多少钱"):
         assert default_index.search(question).results, question
-    model = answer_model()
-    assert model.weights[model.features.index("asks_amount")] < 0
+    # A gate, not a weight: however clearly the question names the item, the model does not decide.
+    assert "asks_amount" not in answer_model().features
+
+
+def test_a_question_word_alone_names_no_item(default_index):
+    # 几 (how many) is in an alias, 查自己名下有几套房: without it as a stopword, 今天星期几 got 不动产登记资料查询.
+    assert default_index.search("今天星期几").results == []
+    assert default_index.search("查自己名下有几套房").results[0].name == "不动产登记资料查询"
+
+
+def test_a_question_asking_how_much_one_gets_is_never_answered_but_its_item_is_offered(monkeypatch):
+    import guides.search as search
+
+    index = plain_index(OTHER_ITEMS)  # X-9: 失业保险金申领
+    monkeypatch.setattr(search, "answer_model", lambda: _constant_model(10.0))  # always sure
+    assert codes(index.search("失业保险金申领怎么领")) == ["X-9"]
+    amount = index.search("失业保险金一个月能领多少")
+    assert amount.results == [] and codes_of(amount.suggestions()) == ["X-9"]
+    monkeypatch.setattr(search, "ANSWER_GATES", ())
+    assert codes(index.search("失业保险金一个月能领多少")) == ["X-9"]
+
+
+def test_the_likelihood_margin_tells_how_clearly_the_leaders_wording_is_the_questions():
+    names = ["往来港澳通行证再次签注", "往来港澳通行证及签注签发", *OTHER_ITEMS]
+    examples = {0: ["港澳通行证签注用完了想再签一次", "证件还在有效期，再签一次去香港"],
+                1: ["第一次办港澳通行证", "港澳通行证过期了要换个新本子"], 2: ["出国要办护照"]}
+    index = plain_index(names, examples=examples)
+
+    def margin(question: str) -> float:
+        return index.search(question).signals["likelihood_margin"]
+
+    assert margin("签注用完了想再签一次去香港") == 1.0  # at most 1 per character or pair
+    assert margin("第一次办港澳通行证要多久") > 0.5
+    assert abs(margin("港澳通行证签注")) < 0.1  # both items' words: no clear leader
+    # Not measured (NaN) without a rival, or when the leader or its rivals have no example
+    # questions of their own: the fallback model decides then (see the next test).
+    assert math.isnan(margin("护照"))
+    assert math.isnan(plain_index(names).search("港澳通行证再次签注").signals["likelihood_margin"])
+    assert math.isnan(plain_index(names, examples={0: examples[0]}).search("港澳通行证再次签注")
+                      .signals["likelihood_margin"])
+
+
+def test_a_question_with_an_unmeasured_signal_is_decided_by_the_fallback_model():
+    from guides.search import AnswerModel
+
+    full = {"features": ["top_score", "likelihood_margin"], "means": [0, 0], "scales": [1, 1], "weights": [0, 10],
+            "bias": 0, "threshold": 0.5}
+    model = AnswerModel.from_dict({**full, "fallback": {"features": ["top_score"], "means": [0], "scales": [1],
+                                                        "weights": [0], "bias": -10}})
+    assert model.answers({"top_score": 0.9, "likelihood_margin": 1.0})
+    assert not model.answers({"top_score": 0.9, "likelihood_margin": -1.0})
+    assert not model.answers({"top_score": 0.9, "likelihood_margin": math.nan})  # the fallback's bias decides
+    # Without a fallback an unmeasured signal is neutral: it reads as its mean.
+    assert AnswerModel.from_dict(full).probability({"top_score": 0.9, "likelihood_margin": math.nan}) == 0.5
+    # The shipped model has its fallback, which does not read the margin.
+    shipped = answer_model()
+    assert "likelihood_margin" in shipped.features and shipped.fallback is not None
+    assert "likelihood_margin" not in shipped.fallback.features
