@@ -72,7 +72,7 @@ from guides.text import (char_grams, content_tokens, covered_positions, han_bigr
                          noun_words, stopwords)
 from guides.vocab import WORD_FREQ, catalogue_words
 
-ANSWER_FLOOR = 0.4  # no answer from an item scoring below this, whatever the answer model says
+ANSWER_FLOOR = 0.3  # no answer from an item below the bar of a suggestion, whatever the answer model says
 SUGGESTION_SCORE = 0.3  # below this an item is noise: no suggestion, nor an alternative beside an answer
 NAME_WEIGHT = 0.65  # best name or alias coverage
 QUERY_WEIGHT = 0.25  # how much of the question the item explains
