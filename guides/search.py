@@ -42,9 +42,11 @@ takes the closest one. Copies of a service in other places follow the other serv
 Whether the best items answer the question is decided by :class:`AnswerModel`, a logistic
 model over signals of the search (the top scores, how much the question resembles the items'
 examples and the messages that ask for no service, ``guides/data/not_a_service.yaml``: advice,
-chit-chat, consumer and technology questions, and the procedures of banks, employers, schools…),
-trained on the dev questions. When it says no, or the best item scores below
-:data:`ANSWER_FLOOR`, nothing is returned: the caller says "no confident match" and may offer
+chit-chat, consumer and technology questions, and the procedures of banks, employers, schools…;
+and the leader's likelihood margin over the likeliest other service, or a fallback model without
+it when it cannot be measured), trained on the dev questions. A question asking how much a
+benefit pays (:data:`ANSWER_GATES`) is never answered. When the model says no, or the best item
+scores below :data:`ANSWER_FLOOR`, nothing is returned: the caller says "no confident match" and may offer
 :meth:`SearchResponse.suggestions` as suggestions, never as an answer. When it says yes, the items
 beside the answer are those that reach the bar of a suggestion (:data:`SUGGESTION_SCORE`).
 """
