@@ -13,7 +13,8 @@ through a logistic model. This script fits the model on the dev split only:
   guides/search.py: asking how much a benefit pays), which the model does not decide.
 
 A question whose likelihood margin could not be measured (PARTIAL_SIGNALS) is decided by a
-fallback model fitted on the same questions without that signal; both are written.
+fallback model fitted on the same questions without that signal and the question's length
+(FALLBACK_SKIPS); both are written.
 
 It first prints a leave-one-file-out cross-validation (each question file predicted by a model
 fitted on the others) next to the score-threshold rule the model replaces, then fits on all dev
@@ -130,10 +131,11 @@ class Design:
         return self.x[:, self.features.index(name)]
 
     def fallback(self) -> "Design | None":
-        """The same rows without the partial signals (guides.search.PARTIAL_SIGNALS), if any is read."""
-        from guides.search import PARTIAL_SIGNALS
+        """The same rows without the partial signals and those that presume example questions
+        (guides.search.FALLBACK_SKIPS), if any is read."""
+        from guides.search import FALLBACK_SKIPS
 
-        complete = [f for f in self.features if f not in PARTIAL_SIGNALS]
+        complete = [f for f in self.features if f not in FALLBACK_SKIPS]
         return Design(self.rows, complete) if complete != self.features else None
 
     def _fitted(self) -> dict:

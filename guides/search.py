@@ -43,8 +43,8 @@ Whether the best items answer the question is decided by :class:`AnswerModel`, a
 model over signals of the search (the top scores, how much the question resembles the items'
 examples and the messages that ask for no service, ``guides/data/not_a_service.yaml``: advice,
 chit-chat, consumer and technology questions, and the procedures of banks, employers, schools…;
-and the leader's likelihood margin over the likeliest other service, or a fallback model without
-it when it cannot be measured), trained on the dev questions. A question asking how much a
+the question's length; and the leader's likelihood margin over the likeliest other service, or a
+fallback model without it when it cannot be measured), trained on the dev questions. A question asking how much a
 benefit pays (:data:`ANSWER_GATES`) is never answered. When the model says no, or the best item
 scores below :data:`ANSWER_FLOOR`, nothing is returned: the caller says "no confident match" and may offer
 :meth:`SearchResponse.suggestions` as suggestions, never as an answer. When it says yes, the items
@@ -70,11 +70,12 @@ from guides.catalogue import parse_yaml
 from guides.models import Department, PublicationState, Region, ServiceItem
 from guides.ner import MentionRecognizer
 from guides.pinyin import PinyinCorrector, word_syllables
-from guides.text import (char_grams, content_tokens, covered_positions, han_bigrams, new_tokenizer, normalise,
-                         noun_words, stopwords)
+from guides.text import (char_grams, content_tokens, covered_positions, han_bigrams, is_word_char, new_tokenizer,
+                         normalise, noun_words, stopwords)
 from guides.vocab import WORD_FREQ, catalogue_words
 
 ANSWER_FLOOR = 0.3  # no answer from an item below the bar of a suggestion, whatever the answer model says
+ANSWER_LENGTH_CAP = 120  # letters and digits of a question the answer model reads its length by, at most
 SUGGESTION_SCORE = 0.3  # below this an item is noise: no suggestion, nor an alternative beside an answer
 NAME_WEIGHT = 0.65  # best name or alias coverage
 QUERY_WEIGHT = 0.25  # how much of the question the item explains
@@ -308,7 +309,7 @@ def not_a_service_examples() -> tuple[str, ...]:
 # What the answer model reads of a search: see SearchIndex._answer_signals.
 ANSWER_SIGNALS = ("top_score", "second_score", "top_coverage", "top_resemblance", "best_resemblance",
                   "no_service_resemblance", "no_service", "known_words", "advice", "clear_lookup",
-                  "top_unexplained", "asks_amount", "likelihood_margin")
+                  "top_unexplained", "asks_amount", "likelihood_margin", "length")
 
 
 # Signals that rule an answer out whatever the answer model says (the model does not read them):
@@ -319,6 +320,9 @@ ANSWER_GATES = ("asks_amount",)
 # Signals a search cannot always measure (NaN then): the likelihood margin needs a leader and a
 # rival with example questions of their own, which a guide just added or a small catalogue lacks.
 PARTIAL_SIGNALS = ("likelihood_margin",)
+# Signals the fallback does not read either: on the dev questions a short one is answered when it
+# resembles an item's examples, so the length's weight presumes examples the fallback's items lack.
+FALLBACK_SKIPS = PARTIAL_SIGNALS + ("length",)
 
 
 @dataclass(frozen=True)
@@ -328,7 +332,7 @@ class AnswerModel:
     ``guides/data/answer_model.yaml`` is written by ``eval/train_answer_model.py``: signals are
     standardised with ``means`` and ``scales``, and the question is answered when the probability
     reaches ``threshold``. A question whose signals include an unmeasured one (NaN) is decided by
-    ``fallback``, the model fitted on the same questions without the PARTIAL_SIGNALS: the other
+    ``fallback``, the model fitted on the same questions without the FALLBACK_SKIPS: the other
     weights of the full model lean on the partial signals and would misjudge it.
     """
 
@@ -1167,6 +1171,9 @@ class SearchIndex:
         response.not_a_service = self._asks_no_service(query, best_sim, resemblance)
         response.signals = self._answer_signals(query, top, best_sim, resemblance, response.not_a_service)
         response.signals["likelihood_margin"] = margin
+        # A long story explains itself poorly with any item's words: the model reads scores by length
+        # (up to ANSWER_LENGTH_CAP characters, about the longest dev question: beyond, it knows nothing).
+        response.signals["length"] = math.log1p(min(sum(map(is_word_char, normalise(question))), ANSWER_LENGTH_CAP))
         hits = hits[:limit]
         if (hits[0].score >= ANSWER_FLOOR and not any(response.signals[g] for g in ANSWER_GATES)
                 and answer_model().answers(response.signals)):

@@ -710,6 +710,22 @@ def test_the_likelihood_margin_tells_how_clearly_the_leaders_wording_is_the_ques
                       .signals["likelihood_margin"])
 
 
+def test_the_answer_model_reads_a_questions_length_up_to_a_cap(default_index):
+    from guides.search import ANSWER_LENGTH_CAP
+
+    def length(question: str) -> float:
+        return default_index.search(question).signals["length"]
+
+    assert length("护照？") == length("护照") == math.log1p(2)  # letters and digits, not punctuation
+    story = "我下个月要去泰国出差，以前从来没出过国，听同事说要先办护照，去哪里办，要带什么？"
+    assert length(story) > length("怎么办护照") > length("护照")
+    assert length("护照" + "我想问一下" * 200) == math.log1p(ANSWER_LENGTH_CAP)
+    # A long story explains itself poorly with any item's words: read by length, its scores count more.
+    model = answer_model()
+    assert model.weights[model.features.index("length")] > 0
+    assert "length" not in model.fallback.features  # its weight presumes example questions
+
+
 def test_a_question_with_an_unmeasured_signal_is_decided_by_the_fallback_model():
     from guides.search import AnswerModel
 
