@@ -520,7 +520,7 @@ class _Query:
     lookup: bool = False  # it asks to look something up or check it
     clear_lookup: bool = False  # it plainly asks to look something up (查询, 在哪查, 进度)
     advice: bool = False  # it asks for advice, opinions or trivia rather than a service
-    amount: bool = False  # it asks how much one gets, or a rate: no guide answers that
+    amount: bool = False  # its ask (a story's last sentence) is how much one gets, or a rate: no guide says
     # facet values (stages) it asks for, and whether it was silent so that the default applies
     facets: dict[str, tuple[frozenset[str], bool]] = field(default_factory=dict)
     example_mass: float = 0.0  # its words' weight among example questions
@@ -923,7 +923,7 @@ class SearchIndex:
         return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
                       groups=groups, group_words=group_words, lookup=cues.asks_lookup(text),
                       clear_lookup=cues.clearly_asks_lookup(text),
-                      advice=cues.asks_advice(text), amount=cues.asks_amount(text),
+                      advice=cues.asks_advice(text), amount=cues.asks_amount(_last_sentence(text)),
                       facets=cues.question_facets(literal),
                       example_mass=self._example_idf_sum(expanded) if self._example_idf else 0.0,
                       weights={t: self._idf.get(t, self._default_idf) for t in expanded},

@@ -664,6 +664,9 @@ def test_a_question_asking_how_much_one_gets_counts_against_answering(default_in
 
     assert signal("失业金一个月能领多少") == 1.0 and signal("公积金贷款利率现在是多少") == 1.0
     assert signal("失业金怎么领") == 0.0 and signal("办护照要多少钱") == 0.0  # a fee is part of a guide
+    # In a story, only its ask (the last sentence) counts: 按比例 is background here.
+    assert signal("我们几个按出资比例分股份。想注册一家有限公司，要准备哪些材料？") == 0.0
+    assert signal("我们几个想注册一家有限公司。注册资本的出资比例怎么算？") == 1.0
     for question in ("失业金一个月能领多少", "高龄津贴一个月能领多少钱"):
         assert default_index.search(question).results == [], question
     for question in ("失业金怎么领", "高龄津贴怎么申请", "办护照要多少钱"):
