@@ -1161,7 +1161,9 @@ class SearchIndex:
                              query, rank)
         # As many as before the reordering: the copies moved behind other services (_distinct_first)
         # must not be pushed out of the list by the candidates only the reordering looked at.
-        top, margin = self._by_likelihood(top, question)
+        # The catalogue words a misspelt word stands for count too (户照 → 护照): the typo's own
+        # characters make every service less likely, the corrected ones make the right one likelier.
+        top, margin = self._by_likelihood(top, " ".join((normalise(question), *query.corrections)))
         top = top[:max(limit, 2, CONTRAST_ITEMS)]
         # The answer model reads the ranking as it stands: a copy in another place is a runner-up too.
         hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in _distinct_first(top)]
@@ -1185,8 +1187,9 @@ class SearchIndex:
             response.closest = hits
         return response
 
-    def _by_likelihood(self, top: list, question: str | None) -> tuple[list, float]:
-        """Reorder the best few candidates by how likely each one's wording makes the question.
+    def _by_likelihood(self, top: list, text: str) -> tuple[list, float]:
+        """Reorder the best few candidates by how likely each one's wording makes ``text``, the
+        normalised question (with the corrections of its misspelt words).
 
         Naive Bayes over characters and character pairs (the question's pairs the catalogue never
         uses are left out): a candidate loses one place for every LIKELIHOOD_RANK_NATS its
@@ -1196,7 +1199,7 @@ class SearchIndex:
         without example questions of their own).
         """
         head = top[:LIKELIHOOD_ITEMS]
-        grams = [self._gram_ids[g] for g in char_grams(normalise(question)) if g in self._gram_ids]
+        grams = [self._gram_ids[g] for g in char_grams(text) if g in self._gram_ids]
         if len(head) < 2 or not grams or head[0][3].gram_ids is None:
             return top, math.nan
         asked = np.array(grams, dtype=np.int32)

@@ -729,6 +729,27 @@ def test_the_answer_model_reads_a_questions_length_up_to_a_cap(default_index):
     assert "length" not in model.fallback.features  # its weight presumes example questions
 
 
+def test_the_likelihood_reads_a_misspelt_word_as_the_catalogue_word_it_stands_for(default_index, monkeypatch):
+    from guides.search import SearchIndex
+    from guides.text import normalise
+
+    seen = []
+    original = SearchIndex._by_likelihood
+
+    def spy(self, top, text):
+        seen.append((top, text))
+        return original(self, top, text)
+
+    monkeypatch.setattr(SearchIndex, "_by_likelihood", spy)
+    question = "护找办理需要什么材料"  # 护找: 护照
+    default_index.search(question)
+    top, text = seen[-1]
+    assert "护照" in text
+    read, margin = original(default_index, top, text)
+    raw_read, raw_margin = original(default_index, top, normalise(question))
+    assert read[0][3].name == "普通护照签发" and margin > raw_margin + 0.5
+
+
 def test_a_question_with_an_unmeasured_signal_is_decided_by_the_fallback_model():
     from guides.search import AnswerModel
 
