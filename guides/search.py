@@ -1276,7 +1276,11 @@ class SearchIndex:
                         no_service: bool) -> dict[str, float]:
         """What decides whether the best items answer the question (see :class:`AnswerModel`)."""
         confidence, coverage, similarity, _ = top[0]
-        known = sum(1 for t in query.tokens if t in self._idf) / len(query.tokens) if query.tokens else 0.0
+        # A misspelt word (登纪) is known as the catalogue word it stands for (登记).
+        misspelt = [word_syllables(c) for c in query.corrections]
+        known = sum(1 for t in query.tokens if t in self._idf
+                    or (misspelt and any(_within(word_syllables(t), c) for c in misspelt)))
+        known = known / len(query.tokens) if query.tokens else 0.0
         return {"top_score": confidence, "second_score": top[1][0] if len(top) > 1 else 0.0,
                 "top_coverage": coverage, "top_resemblance": similarity, "best_resemblance": best_sim,
                 "no_service_resemblance": resemblance, "no_service": float(no_service),

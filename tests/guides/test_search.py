@@ -496,8 +496,12 @@ def test_the_names_of_a_guide_without_example_questions_stand_in_for_them():
     assert ranked(plain_index(names, aliases, examples, stand_ins=False).search(question))[0] == "X-0"
 
     alone = ["律师执业变更审核(跨市转所)", *OTHER_ITEMS]
-    assert codes(plain_index(alone, {0: ["律师跨市换律所"]}, stand_ins=True).search("跨市转所要什么材料")) == ["X-0"]
-    assert plain_index(alone, {0: ["律师跨市换律所"]}, stand_ins=False).search("跨市转所要什么材料").results == []
+    standing_in = plain_index(alone, {0: ["律师跨市换律所"]}, stand_ins=True).search("跨市转所要什么材料")
+    without = plain_index(alone, {0: ["律师跨市换律所"]}, stand_ins=False).search("跨市转所要什么材料")
+    assert codes(standing_in) == ["X-0"]
+    # Resembling no example at all is evidence against answering: far less sure without stand-ins.
+    model = answer_model()
+    assert model.probability(standing_in.signals) > model.probability(without.signals) + 0.2
     # An item with example questions of its own keeps them: its names are no examples then.
     own = plain_index(alone, examples={0: ["从外地律所跳槽过来，执业证怎么变更"]}, stand_ins=True)
     assert len(own._entries[0].examples) == 1
@@ -748,6 +752,13 @@ def test_the_likelihood_reads_a_misspelt_word_as_the_catalogue_word_it_stands_fo
     read, margin = original(default_index, top, text)
     raw_read, raw_margin = original(default_index, top, normalise(question))
     assert read[0][3].name == "普通护照签发" and margin > raw_margin + 0.5
+
+
+def test_a_misspelt_word_counts_as_known_for_the_answer_model():
+    index = plain_index(OTHER_ITEMS, words=["护照"])
+    assert index._analyse("办户照").corrections == ("护照",)
+    assert index.search("办户照").signals["known_words"] == 1.0  # 户 and 照 stand for 护照
+    assert index.search("办护照 猫粮").signals["known_words"] < 1.0
 
 
 def test_a_question_with_an_unmeasured_signal_is_decided_by_the_fallback_model():
