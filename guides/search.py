@@ -6,7 +6,10 @@ as catalogue words (pinyin), and colloquial phrases add the official words they 
 (``guides/data/synonyms.yaml``). The candidates are the items sharing the most term weight with the
 question, with at most :data:`MAX_COPIES` copies of one service (its items in other places; those in
 a place the question names first), so that a catalogue repeating its services across many places
-still scores several services. Each candidate item then gets a confidence in [0, 1]:
+still scores several services; and the best items of the few services that the question's
+distinctive characters and character pairs make likeliest (naive Bayes over each service's
+wording), so that a question worded like a service's examples but sharing few terms with its names
+still has it scored. Each candidate item then gets a confidence in [0, 1]:
 
 * *name coverage*: how much of the item's best-matching name or alias the question mentions —
   idf-weighted jieba words, or character bigrams for words jieba does not know; a name or alias
@@ -120,6 +123,8 @@ COMMON_FRACTION = 0.05  # terms in more items than this only score, they do not 
 LIKELIHOOD_ITEMS = 10
 LIKELIHOOD_SMOOTHING = 0.1  # added to every character (pair) count
 LIKELIHOOD_RANK_NATS = 10.0  # a likelihood this many times e (nats) lower costs one place
+LIKELIHOOD_NOMINEES = 3  # services the question's distinctive characters make likeliest join the candidates…
+LIKELIHOOD_RARE_FRACTION = 0.02  # …reading the characters and pairs in fewer items' wording than this
 NAMES_STAND_IN = True  # an item without example questions has its name and aliases as examples
 
 
@@ -534,6 +539,9 @@ class _Query:
     last: frozenset[str] = frozenset()  # the words of its last sentence, when it has several
     last_mass: float = 0.0
     corrections: tuple[str, ...] = ()  # the catalogue words its misspelt words stand for
+    # what the likelihood reads: the normalised question and the corrections of its misspelt words
+    # (户照 → 护照: the typo's characters make every service less likely, the corrected ones the right one likelier)
+    reading: str = ""
 
 
 def index_records(session: Session) -> dict:
@@ -719,6 +727,26 @@ class SearchIndex:
         self._nouns = noun_words()  # read here, not on the first question
         # Who applies, which stage, a look-up: the ranking cues weigh such words, they name no subject.
         self._cue_words = ranking_cues().words()
+        self._gram_postings = self._rare_gram_postings(entries, len(self._gram_ids))
+
+    @staticmethod
+    def _rare_gram_postings(entries: list[_Entry], grams: int):
+        """Per character or pair held by few items' wording (LIKELIHOOD_RARE_FRACTION), the items
+        with example questions of their own that hold it and its weight there, as CSR arrays; and
+        every item's likelihood denominator (infinite for an item without examples of its own)."""
+        own = [i for i, e in enumerate(entries) if e.own_examples and e.gram_ids is not None]
+        if not own or not grams:
+            return None
+        norms = np.full(len(entries), np.inf)
+        norms[own] = [entries[i].gram_norm for i in own]
+        ids = np.concatenate([entries[i].gram_ids for i in own])
+        weights = np.concatenate([entries[i].gram_weights for i in own])
+        items = np.concatenate([np.full(len(entries[i].gram_ids), i, dtype=np.int32) for i in own])
+        keep = np.bincount(ids, minlength=grams)[ids] <= max(2, LIKELIHOOD_RARE_FRACTION * len(own))
+        ids, weights, items = ids[keep], weights[keep], items[keep]
+        order = np.argsort(ids, kind="stable")
+        starts = np.concatenate([[0], np.cumsum(np.bincount(ids, minlength=grams))])
+        return starts, items[order], weights[order], norms
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -929,7 +957,8 @@ class SearchIndex:
                       weights={t: self._idf.get(t, self._default_idf) for t in expanded},
                       bigram_weights={b: self._bigram_idf.get(b, self._default_idf) for b in bigrams},
                       coverage_weights=coverage_weights, associated=associated,
-                      mass=mass, last=last, last_mass=last_mass, corrections=tuple(corrections))
+                      mass=mass, last=last, last_mass=last_mass, corrections=tuple(corrections),
+                      reading=" ".join((text, *corrections)))
 
     def _idf_sum(self, tokens) -> float:
         return sum(self._idf.get(t, self._default_idf) for t in tokens)
@@ -971,7 +1000,7 @@ class SearchIndex:
             prescore[~self._in_scope([region])] = 0.0
         found = np.flatnonzero(prescore)
         if len(found) <= MAX_CANDIDATES:
-            return found.tolist()
+            return self._likeliest(query, found.tolist(), region)
         key = prescore[found]
         if query.regions:  # as the score will: the place named first, then those serving it, then the rest
             named = np.isin(self._place_of[found], [self._places[r] for r in query.regions if r in self._places])
@@ -986,7 +1015,48 @@ class SearchIndex:
                 chosen.append(index)
                 if len(chosen) == MAX_CANDIDATES:
                     break
-        return chosen
+        return self._likeliest(query, chosen, region)
+
+    def _likeliest(self, query: _Query, chosen: list[int], region: str | None) -> list[int]:
+        """``chosen`` and the best items of the LIKELIHOOD_NOMINEES services that the question's
+        distinctive characters and pairs make likeliest (naive Bayes over those alone), if not
+        already there: a question worded like a service's examples but sharing few terms with
+        its names (跳槽到广州的律所 for 跨市转所) still has it scored."""
+        if not LIKELIHOOD_NOMINEES or self._gram_postings is None:
+            return chosen
+        starts, items, weights, norms = self._gram_postings
+        asked = np.array([g for g in (self._gram_ids.get(x) for x in char_grams(query.reading)) if g is not None],
+                         dtype=np.int64)
+        if not len(asked):
+            return chosen
+        # The postings of every asked gram at once: positions starts[g] … starts[g + 1] - 1 of each.
+        lengths = starts[asked + 1] - starts[asked]
+        if not lengths.sum():
+            return chosen
+        ends = np.cumsum(lengths)
+        positions = np.arange(ends[-1]) + np.repeat(starts[asked] - (ends - lengths), lengths)
+        score = np.bincount(items[positions], weights[positions], minlength=len(self._entries))
+        asked = asked[lengths > 0]
+        held = np.flatnonzero(score)
+        if region:
+            held = held[self._in_scope([region])[held]]
+        if not len(held):
+            return chosen
+        likelihood = score[held] - len(asked) * norms[held]
+        look = min(len(held), 4 * LIKELIHOOD_NOMINEES + len(chosen))  # enough to pass those chosen
+        best = np.argpartition(-likelihood, look - 1)[:look] if look < len(held) else np.arange(len(held))
+        best = best[np.lexsort((held[best], -likelihood[best]))]
+        taken = set(chosen)
+        services = {int(self._service_of[i]) for i in chosen}
+        added = []
+        for i in held[best].tolist():
+            service = int(self._service_of[i])
+            if service not in services:
+                services.add(service)
+                added.append(i)
+                if len(added) == LIKELIHOOD_NOMINEES:
+                    break
+        return chosen + [i for i in added if i not in taken]
 
     def _score(self, entry: _Entry, query: _Query) -> tuple[float, float, float]:
         """The item's confidence, how much of the question it explains and how closely the
@@ -1161,9 +1231,7 @@ class SearchIndex:
                              query, rank)
         # As many as before the reordering: the copies moved behind other services (_distinct_first)
         # must not be pushed out of the list by the candidates only the reordering looked at.
-        # The catalogue words a misspelt word stands for count too (户照 → 护照): the typo's own
-        # characters make every service less likely, the corrected ones make the right one likelier.
-        top, margin = self._by_likelihood(top, " ".join((normalise(question), *query.corrections)))
+        top, margin = self._by_likelihood(top, query.reading)
         top = top[:max(limit, 2, CONTRAST_ITEMS)]
         # The answer model reads the ranking as it stands: a copy in another place is a runner-up too.
         hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in _distinct_first(top)]
@@ -1189,7 +1257,7 @@ class SearchIndex:
 
     def _by_likelihood(self, top: list, text: str) -> tuple[list, float]:
         """Reorder the best few candidates by how likely each one's wording makes ``text``, the
-        normalised question (with the corrections of its misspelt words).
+        question as the likelihood reads it (``_Query.reading``).
 
         Naive Bayes over characters and character pairs (the question's pairs the catalogue never
         uses are left out): a candidate loses one place for every LIKELIHOOD_RANK_NATS its

@@ -761,6 +761,23 @@ def test_a_misspelt_word_counts_as_known_for_the_answer_model():
     assert index.search("办护照 猫粮").signals["known_words"] < 1.0
 
 
+def test_the_services_a_questions_distinctive_characters_make_likeliest_are_scored(monkeypatch):
+    # A crowded catalogue leaves a service out of the candidates when the question shares few terms
+    # with its names: worded like its examples (深圳, 跳槽, 广州), it is nominated by likelihood.
+    import guides.search as search
+
+    names = ["律师执业变更审核(市内转所)", "律师执业变更审核(跨市转所)", *OTHER_ITEMS]
+    examples = {0: ["同一个城市里换了一家律所", "市内换律所 执业变更"],
+                1: ["从深圳跳槽到广州的律所，执业证要变", "换到外地城市的律所执业"], 2: ["出国要办护照"]}
+    monkeypatch.setattr(search, "EXAMPLE_NOMINATION", 0.0)  # example words nominate nothing
+    index = plain_index(names, examples=examples)
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 1)  # room for one by the terms: the names tie, X-0 first
+    question = "律师执业变更 刚从深圳跳槽到广州"
+    assert ranked(index.search(question))[0] == "X-1"
+    monkeypatch.setattr(search, "LIKELIHOOD_NOMINEES", 0)
+    assert ranked(index.search(question)) == ["X-0"]
+
+
 def test_a_question_with_an_unmeasured_signal_is_decided_by_the_fallback_model():
     from guides.search import AnswerModel
 
