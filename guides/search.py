@@ -542,6 +542,7 @@ class _Query:
     # what the likelihood reads: the normalised question and the corrections of its misspelt words
     # (户照 → 护照: the typo's characters make every service less likely, the corrected ones the right one likelier)
     reading: str = ""
+    letters: int = 0  # letters and digits of the normalised question
 
 
 def index_records(session: Session) -> dict:
@@ -958,7 +959,7 @@ class SearchIndex:
                       bigram_weights={b: self._bigram_idf.get(b, self._default_idf) for b in bigrams},
                       coverage_weights=coverage_weights, associated=associated,
                       mass=mass, last=last, last_mass=last_mass, corrections=tuple(corrections),
-                      reading=" ".join((text, *corrections)))
+                      reading=" ".join((text, *corrections)), letters=sum(map(is_word_char, text)))
 
     def _idf_sum(self, tokens) -> float:
         return sum(self._idf.get(t, self._default_idf) for t in tokens)
@@ -1046,7 +1047,6 @@ class SearchIndex:
         look = min(len(held), 4 * LIKELIHOOD_NOMINEES + len(chosen))  # enough to pass those chosen
         best = np.argpartition(-likelihood, look - 1)[:look] if look < len(held) else np.arange(len(held))
         best = best[np.lexsort((held[best], -likelihood[best]))]
-        taken = set(chosen)
         services = {int(self._service_of[i]) for i in chosen}
         added = []
         for i in held[best].tolist():
@@ -1056,7 +1056,7 @@ class SearchIndex:
                 added.append(i)
                 if len(added) == LIKELIHOOD_NOMINEES:
                     break
-        return chosen + [i for i in added if i not in taken]
+        return chosen + added
 
     def _score(self, entry: _Entry, query: _Query) -> tuple[float, float, float]:
         """The item's confidence, how much of the question it explains and how closely the
@@ -1239,11 +1239,7 @@ class SearchIndex:
             return response
         resemblance = self._no_service_resemblance(query)
         response.not_a_service = self._asks_no_service(query, best_sim, resemblance)
-        response.signals = self._answer_signals(query, top, best_sim, resemblance, response.not_a_service)
-        response.signals["likelihood_margin"] = margin
-        # A long story explains itself poorly with any item's words: the model reads scores by length
-        # (up to ANSWER_LENGTH_CAP characters, about the longest dev question: beyond, it knows nothing).
-        response.signals["length"] = math.log1p(min(sum(map(is_word_char, normalise(question))), ANSWER_LENGTH_CAP))
+        response.signals = self._answer_signals(query, top, best_sim, resemblance, response.not_a_service, margin)
         hits = hits[:limit]
         if (hits[0].score >= ANSWER_FLOOR and not any(response.signals[g] for g in ANSWER_GATES)
                 and answer_model().answers(response.signals)):
@@ -1341,7 +1337,7 @@ class SearchIndex:
         return [head[i] for i in sorted(range(len(head)), key=key)] + top[CONTRAST_ITEMS:]
 
     def _answer_signals(self, query: _Query, top: list, best_sim: float, resemblance: float,
-                        no_service: bool) -> dict[str, float]:
+                        no_service: bool, margin: float) -> dict[str, float]:
         """What decides whether the best items answer the question (see :class:`AnswerModel`)."""
         confidence, coverage, similarity, _ = top[0]
         # A misspelt word (登纪) is known as the catalogue word it stands for (登记).
@@ -1354,7 +1350,10 @@ class SearchIndex:
                 "no_service_resemblance": resemblance, "no_service": float(no_service),
                 "known_words": known, "advice": float(query.advice), "clear_lookup": float(query.clear_lookup),
                 "top_unexplained": self._unexplained([c[3] for c in top[:UNEXPLAINED_ITEMS]], query),
-                "asks_amount": float(query.amount)}
+                "asks_amount": float(query.amount), "likelihood_margin": margin,
+                # A long story explains itself poorly with any item's words: the model reads scores by
+                # length (up to ANSWER_LENGTH_CAP, about the longest dev question: beyond, it knows nothing).
+                "length": math.log1p(min(query.letters, ANSWER_LENGTH_CAP))}
 
     def _unexplained(self, entries: list[_Entry], query: _Query) -> float:
         """The share of the question held by its weightiest noun that none of the best items
