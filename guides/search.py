@@ -77,9 +77,9 @@ from guides.text import (char_grams, content_tokens, covered_positions, han_bigr
                          normalise, noun_words, stopwords)
 from guides.vocab import WORD_FREQ, catalogue_words
 
-ANSWER_FLOOR = 0.3  # no answer from an item below the bar of a suggestion, whatever the answer model says
-ANSWER_LENGTH_CAP = 120  # letters and digits of a question the answer model reads its length by, at most
 SUGGESTION_SCORE = 0.3  # below this an item is noise: no suggestion, nor an alternative beside an answer
+ANSWER_FLOOR = SUGGESTION_SCORE  # no answer from an item below the bar of a suggestion, whatever the answer model says
+ANSWER_LENGTH_CAP = 120  # letters and digits of a question the answer model reads its length by, at most
 NAME_WEIGHT = 0.65  # best name or alias coverage
 QUERY_WEIGHT = 0.25  # how much of the question the item explains
 OFFICIAL_NAME_WEIGHT = 0.10  # the official name itself: breaks ties between look-alike items
@@ -539,6 +539,7 @@ class _Query:
     last: frozenset[str] = frozenset()  # the words of its last sentence, when it has several
     last_mass: float = 0.0
     corrections: tuple[str, ...] = ()  # the catalogue words its misspelt words stand for
+    misspelt: frozenset[str] = frozenset()  # its words whose sounds lie within a correction's (登纪 for 登记)
     # what the likelihood reads: the normalised question and the corrections of its misspelt words
     # (户照 → 护照: the typo's characters make every service less likely, the corrected ones the right one likelier)
     reading: str = ""
@@ -959,7 +960,16 @@ class SearchIndex:
                       bigram_weights={b: self._bigram_idf.get(b, self._default_idf) for b in bigrams},
                       coverage_weights=coverage_weights, associated=associated,
                       mass=mass, last=last, last_mass=last_mass, corrections=tuple(corrections),
+                      misspelt=self._misspelt(tokens, corrections),
                       reading=" ".join((text, *corrections)), letters=sum(map(is_word_char, text)))
+
+    @staticmethod
+    def _misspelt(tokens, corrections) -> frozenset[str]:
+        """The words a correction accounts for: their syllables lie within the correction's."""
+        if not corrections:
+            return frozenset()
+        sounds = [word_syllables(c) for c in corrections]
+        return frozenset(t for t in tokens if any(_within(word_syllables(t), s) for s in sounds))
 
     def _idf_sum(self, tokens) -> float:
         return sum(self._idf.get(t, self._default_idf) for t in tokens)
@@ -1037,13 +1047,12 @@ class SearchIndex:
         ends = np.cumsum(lengths)
         positions = np.arange(ends[-1]) + np.repeat(starts[asked] - (ends - lengths), lengths)
         score = np.bincount(items[positions], weights[positions], minlength=len(self._entries))
-        asked = asked[lengths > 0]
         held = np.flatnonzero(score)
         if region:
             held = held[self._in_scope([region])[held]]
         if not len(held):
             return chosen
-        likelihood = score[held] - len(asked) * norms[held]
+        likelihood = score[held] - np.count_nonzero(lengths) * norms[held]
         look = min(len(held), 4 * LIKELIHOOD_NOMINEES + len(chosen))  # enough to pass those chosen
         best = np.argpartition(-likelihood, look - 1)[:look] if look < len(held) else np.arange(len(held))
         best = best[np.lexsort((held[best], -likelihood[best]))]
@@ -1341,9 +1350,7 @@ class SearchIndex:
         """What decides whether the best items answer the question (see :class:`AnswerModel`)."""
         confidence, coverage, similarity, _ = top[0]
         # A misspelt word (登纪) is known as the catalogue word it stands for (登记).
-        misspelt = [word_syllables(c) for c in query.corrections]
-        known = sum(1 for t in query.tokens if t in self._idf
-                    or (misspelt and any(_within(word_syllables(t), c) for c in misspelt)))
+        known = sum(1 for t in query.tokens if t in self._idf or t in query.misspelt)
         known = known / len(query.tokens) if query.tokens else 0.0
         return {"top_score": confidence, "second_score": top[1][0] if len(top) > 1 else 0.0,
                 "top_coverage": coverage, "top_resemblance": similarity, "best_resemblance": best_sim,
@@ -1366,7 +1373,6 @@ class SearchIndex:
             return any(not e.all_tokens.isdisjoint(words) or not e.example_tokens.isdisjoint(words)
                        for e in entries)
 
-        misspelt = [word_syllables(c) for c in query.corrections]
         worst = 0.0
         for token in query.tokens - query.group_words - self._all_asking:
             weight = query.coverage_weights.get(token, 0.0)
@@ -1381,7 +1387,7 @@ class SearchIndex:
             officials = synonym_officials(token)
             if officials and any(explained(content_tokens(self._tokenizer, o)) for o in officials):
                 continue
-            if misspelt and any(_within(word_syllables(token), c) for c in misspelt):
+            if token in query.misspelt:
                 continue  # the misspelling of a word the corrections hold
             if any(cue in token for cue in self._cue_words):
                 continue  # 企业, 台湾人: who applies
