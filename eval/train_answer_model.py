@@ -13,8 +13,13 @@ through a logistic model. This script fits the model on the dev split only:
   guides/search.py: asking how much a benefit pays), which the model does not decide.
 
 A question whose likelihood margin could not be measured (PARTIAL_SIGNALS) is decided by a
-fallback model fitted on the same questions without that signal and the question's length
-(FALLBACK_SKIPS); both are written.
+fallback model fitted on the same questions without that signal (FALLBACK_SKIPS); both are written.
+
+One signal, the question's wording (guides.search.WordingModel), is itself learnt here: naive
+Bayes log-odds of characters and character pairs, answerable questions against out-of-scope ones,
+written to guides/data/service_wording.tsv. The answer model is fitted on cross-fitted wording
+scores (each question's from the dev questions of the other files), and the cross-validation
+scores a held-out file by wording models that saw neither it nor the question's own file.
 
 It first prints a leave-one-file-out cross-validation (each question file predicted by a model
 fitted on the others) next to the score-threshold rule the model replaces, then fits on all dev
@@ -29,6 +34,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +44,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 MODEL_PATH = ROOT / "guides" / "data" / "answer_model.yaml"
+WORDING_PATH = ROOT / "guides" / "data" / "service_wording.tsv"
 PENALTY = 1.0  # L2 on the standardised weights (not the bias)
+WORDING_SMOOTHING = 1.0  # added to each class's count of a character or pair
+WORDING_MIN_COUNT = 3  # a character or pair in fewer fitted questions than this has no weight
 SCORE_RULE = 0.53  # the rule the model replaced: answer when the best item scores this, unless chit-chat
 
 
@@ -48,6 +57,7 @@ def collect() -> list[dict]:
 
     import guides.search
     from guides.search import SearchIndex
+    from guides.text import char_grams, normalise
 
     # Never answer while collecting: ``closest`` then holds the whole ranking, so the labels do
     # not depend on the model being replaced.
@@ -66,7 +76,8 @@ def collect() -> list[dict]:
                 codes = set(q["codes"])
                 rows.append({"catalogue": folder, "file": q["file"], "signals": response.signals,
                              "in_scope": bool(codes), "top1": bool(ranked) and ranked[0] in codes,
-                             "top3": bool(codes & set(ranked[:3]))})
+                             "top3": bool(codes & set(ranked[:3])),
+                             "grams": frozenset(char_grams(normalise(q["question"])))})
     finally:
         guides.search.ANSWER_FLOOR = floor
     return rows
@@ -107,6 +118,60 @@ def figures(rows: list[dict], answered: np.ndarray) -> str:
     return "\n    ".join(out)
 
 
+class Wording:
+    """The wording model (guides.search.WordingModel) learnt from the fitted rows, per file, so
+    that a row's score can come from a model that saw neither its own file nor a held-out one:
+    in-sample naive Bayes scores are overconfident, and the answer model must weigh them as they
+    will be for new questions."""
+
+    def __init__(self, rows: list[dict], fitted: np.ndarray, labels: np.ndarray):
+        self.rows = rows
+        self.per_file: dict[str, list] = defaultdict(lambda: [Counter(), Counter(), 0, 0])
+        for row, used, label in zip(rows, fitted, labels):
+            if used:
+                counts = self.per_file[row["file"]]
+                counts[0 if label else 1].update(row["grams"])
+                counts[2 if label else 3] += 1
+        self.total = [Counter(), Counter(), 0, 0]
+        for counts in self.per_file.values():
+            self.total[0].update(counts[0])
+            self.total[1].update(counts[1])
+            self.total[2] += counts[2]
+            self.total[3] += counts[3]
+
+    def weights(self, leave_out: tuple[str, ...] = ()) -> dict[str, float]:
+        """Log-odds per character or pair, from every fitted file but those ``leave_out``."""
+        out = [file for file in dict.fromkeys(leave_out) if file in self.per_file]
+        yes, no = self.total[2] - sum(self.per_file[f][2] for f in out), self.total[3] - sum(self.per_file[f][3] for f in out)
+        a = WORDING_SMOOTHING
+        weights = {}
+        for gram in self.total[0].keys() | self.total[1].keys():
+            pos = self.total[0][gram] - sum(self.per_file[f][0][gram] for f in out)
+            neg = self.total[1][gram] - sum(self.per_file[f][1][gram] for f in out)
+            if pos + neg >= WORDING_MIN_COUNT:
+                weights[gram] = math.log((pos + a) / (yes + 2 * a)) - math.log((neg + a) / (no + 2 * a))
+        return weights
+
+    def scores(self, held_out: str | None = None) -> np.ndarray:
+        """Each row's log-odds by a model fitted without its own file (and without ``held_out``)."""
+        a = WORDING_SMOOTHING
+        pos_total, neg_total, yes_total, no_total = self.total
+        out = np.zeros(len(self.rows))
+        for i, row in enumerate(self.rows):
+            left = [self.per_file[f] for f in {row["file"], held_out} if f in self.per_file]
+            yes = yes_total - sum(c[2] for c in left)
+            no = no_total - sum(c[3] for c in left)
+            prior = math.log(no + 2 * a) - math.log(yes + 2 * a)
+            score = 0.0
+            for gram in row["grams"]:
+                pos = pos_total[gram] - sum(c[0][gram] for c in left)
+                neg = neg_total[gram] - sum(c[1][gram] for c in left)
+                if pos + neg >= WORDING_MIN_COUNT:
+                    score += math.log((pos + a) / (neg + a)) + prior
+            out[i] = score
+        return out
+
+
 class Design:
     """The dev rows as arrays: signals, standardised signals, labels and which rows are fitted."""
 
@@ -123,9 +188,22 @@ class Design:
         # A partial signal the search could not measure (NaN) is left out of the mean and scale;
         # such a question is decided by the fallback model, which does not read it.
         self.unmeasured = np.isnan(self.x).any(axis=1)
+        # The shipped wording model saw every dev question: each row reads a cross-fitted score instead.
+        self.wording = Wording(rows, self.usable, self.y) if "wording" in self.features else None
+        if self.wording is not None:
+            self.x[:, self.features.index("wording")] = self.wording.scores()
         self.means, self.scales = np.nanmean(self.x, axis=0), np.nanstd(self.x, axis=0)
         self.scales[self.scales == 0] = 1.0
         self.z = np.nan_to_num((self.x - self.means) / self.scales, nan=0.0)
+
+    def _z_without(self, held_out: str) -> np.ndarray:
+        """The standardised signals with the wording scored by models that never saw ``held_out``."""
+        if self.wording is None:
+            return self.z
+        z = self.z.copy()
+        column = self.features.index("wording")
+        z[:, column] = (self.wording.scores(held_out) - self.means[column]) / self.scales[column]
+        return z
 
     def signal(self, name: str) -> np.ndarray:
         return self.x[:, self.features.index(name)]
@@ -156,8 +234,9 @@ class Design:
         out = np.zeros(len(self.rows))
         for name in sorted({r["file"] for r in self.rows}):
             test = np.array([r["file"] == name for r in self.rows])
-            weights, bias = fit(self.z[~test & self.usable], self.y[~test & self.usable])
-            out[test] = predict(self.z[test], weights, bias)
+            z = self._z_without(name)
+            weights, bias = fit(z[~test & self.usable], self.y[~test & self.usable])
+            out[test] = predict(z[test], weights, bias)
         fallback = self.fallback()
         if fallback is not None and self.unmeasured.any():
             out[self.unmeasured] = fallback.held_out()[self.unmeasured]
@@ -185,6 +264,14 @@ def model_yaml(model: dict, fitted: int) -> str:
     if model.get("fallback"):
         lines += ["# For a question with an unmeasured partial signal: fitted on the same questions without them.",
                   "fallback:", *body(model["fallback"], "  ")]
+    return "\n".join(lines) + "\n"
+
+
+def wording_tsv(weights: dict[str, float], fitted: int) -> str:
+    lines = ["# Wording model: written by eval/train_answer_model.py from the dev questions; do not edit by hand.",
+             f"# {fitted} dev questions (answerable against out of scope); per character or pair, its naive Bayes",
+             f"# log-odds (smoothing {WORDING_SMOOTHING}, in {WORDING_MIN_COUNT} questions at least). Tab-separated."]
+    lines += [f"{gram}\t{weight:.4f}" for gram, weight in sorted(weights.items())]
     return "\n".join(lines) + "\n"
 
 
@@ -221,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         MODEL_PATH.write_text(model_yaml(model, int(design.usable.sum())), "utf-8")
         print(f"wrote {MODEL_PATH.relative_to(ROOT)}")
+        if design.wording is not None:
+            WORDING_PATH.write_text(wording_tsv(design.wording.weights(), int(design.usable.sum())), "utf-8")
+            print(f"wrote {WORDING_PATH.relative_to(ROOT)}")
     return 0
 
 

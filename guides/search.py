@@ -46,8 +46,9 @@ Whether the best items answer the question is decided by :class:`AnswerModel`, a
 model over signals of the search (the top scores, how much the question resembles the items'
 examples and the messages that ask for no service, ``guides/data/not_a_service.yaml``: advice,
 chit-chat, consumer and technology questions, and the procedures of banks, employers, schools…;
-the question's length; and the leader's likelihood margin over the likeliest other service, or a
-fallback model without it when it cannot be measured), trained on the dev questions. A question asking how much a
+how the question's wording alone speaks for asking a service, :class:`WordingModel`; and the
+leader's likelihood margin over the likeliest other service, or a fallback model without it when
+it cannot be measured), trained on the dev questions. A question asking how much a
 benefit pays (:data:`ANSWER_GATES`) is never answered. When the model says no, or the best item
 scores below :data:`ANSWER_FLOOR`, nothing is returned: the caller says "no confident match" and may offer
 :meth:`SearchResponse.suggestions` as suggestions, never as an answer. When it says yes, the items
@@ -73,13 +74,12 @@ from guides.catalogue import parse_yaml
 from guides.models import Department, PublicationState, Region, ServiceItem
 from guides.ner import MentionRecognizer
 from guides.pinyin import PinyinCorrector, word_syllables
-from guides.text import (char_grams, content_tokens, covered_positions, han_bigrams, is_word_char, new_tokenizer,
+from guides.text import (char_grams, content_tokens, covered_positions, han_bigrams, new_tokenizer,
                          normalise, noun_words, stopwords)
 from guides.vocab import WORD_FREQ, catalogue_words
 
 SUGGESTION_SCORE = 0.3  # below this an item is noise: no suggestion, nor an alternative beside an answer
 ANSWER_FLOOR = SUGGESTION_SCORE  # no answer from an item below the bar of a suggestion, whatever the answer model says
-ANSWER_LENGTH_CAP = 120  # letters and digits of a question the answer model reads its length by, at most
 NAME_WEIGHT = 0.65  # best name or alias coverage
 QUERY_WEIGHT = 0.25  # how much of the question the item explains
 OFFICIAL_NAME_WEIGHT = 0.10  # the official name itself: breaks ties between look-alike items
@@ -314,7 +314,7 @@ def not_a_service_examples() -> tuple[str, ...]:
 # What the answer model reads of a search: see SearchIndex._answer_signals.
 ANSWER_SIGNALS = ("top_score", "second_score", "top_coverage", "top_resemblance", "best_resemblance",
                   "no_service_resemblance", "no_service", "known_words", "advice", "clear_lookup",
-                  "top_unexplained", "asks_amount", "likelihood_margin", "length")
+                  "top_unexplained", "asks_amount", "likelihood_margin", "wording")
 
 
 # Signals that rule an answer out whatever the answer model says (the model does not read them):
@@ -325,9 +325,55 @@ ANSWER_GATES = ("asks_amount",)
 # Signals a search cannot always measure (NaN then): the likelihood margin needs a leader and a
 # rival with example questions of their own, which a guide just added or a small catalogue lacks.
 PARTIAL_SIGNALS = ("likelihood_margin",)
-# Signals the fallback does not read either: on the dev questions a short one is answered when it
-# resembles an item's examples, so the length's weight presumes examples the fallback's items lack.
-FALLBACK_SKIPS = PARTIAL_SIGNALS + ("length",)
+# Signals the fallback does not read: those it stands in for.
+FALLBACK_SKIPS = PARTIAL_SIGNALS
+
+
+WORDING_FILE = "service_wording.tsv"
+
+
+@dataclass(frozen=True)
+class WordingModel:
+    """How a question's wording alone speaks for asking a service the catalogue has: naive Bayes
+    log-odds of its characters and character pairs, learnt from the dev questions (answerable ones
+    against out-of-scope ones) by ``eval/train_answer_model.py``, which writes
+    ``guides/data/service_wording.tsv``. "要带什么材料" speaks for a service, "一般收多少钱",
+    "怎么恢复" against: what the question asks, beside the words the items explain."""
+
+    weights: dict[str, float]
+
+    def log_odds(self, text: str) -> float:
+        """The sum of the weights of the distinct characters and pairs of ``text`` (normalised)."""
+        get = self.weights.get
+        return sum(get(g, 0.0) for g in set(char_grams(text)))
+
+    @classmethod
+    def parse(cls, text: str, source: str = WORDING_FILE) -> "WordingModel":
+        """Read ``gram<TAB>weight`` lines (``#`` comments); a malformed line is a precise error."""
+        weights: dict[str, float] = {}
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.split("\t")
+            try:
+                if len(parts) != 2 or not parts[0] or len(parts[0]) > 2:
+                    raise ValueError
+                weight = float(parts[1])
+                if not math.isfinite(weight):
+                    raise ValueError
+            except ValueError:
+                raise ValueError(f"{source}:{number}: expected a character or pair, a tab and a finite number") from None
+            if parts[0] in weights:
+                raise ValueError(f"{source}:{number}: {parts[0]!r} given twice")
+            weights[parts[0]] = weight
+        return cls(weights)
+
+
+@lru_cache(maxsize=1)
+def wording_model() -> WordingModel:
+    """The shipped wording model (guides/data/service_wording.tsv)."""
+    text = resources.files("guides").joinpath("data", WORDING_FILE).read_text("utf-8")
+    return WordingModel.parse(text, f"guides/data/{WORDING_FILE}")
 
 
 @dataclass(frozen=True)
@@ -543,7 +589,7 @@ class _Query:
     # what the likelihood reads: the normalised question and the corrections of its misspelt words
     # (户照 → 护照: the typo's characters make every service less likely, the corrected ones the right one likelier)
     reading: str = ""
-    letters: int = 0  # letters and digits of the normalised question
+    wording: float = 0.0  # how its wording alone speaks for asking a service (WordingModel)
 
 
 def index_records(session: Session) -> dict:
@@ -961,7 +1007,8 @@ class SearchIndex:
                       coverage_weights=coverage_weights, associated=associated,
                       mass=mass, last=last, last_mass=last_mass, corrections=tuple(corrections),
                       misspelt=self._misspelt(tokens, corrections),
-                      reading=" ".join((text, *corrections)), letters=sum(map(is_word_char, text)))
+                      reading=" ".join((text, *corrections)),
+                      wording=wording_model().log_odds(text))
 
     @staticmethod
     def _misspelt(tokens, corrections) -> frozenset[str]:
@@ -1357,10 +1404,7 @@ class SearchIndex:
                 "no_service_resemblance": resemblance, "no_service": float(no_service),
                 "known_words": known, "advice": float(query.advice), "clear_lookup": float(query.clear_lookup),
                 "top_unexplained": self._unexplained([c[3] for c in top[:UNEXPLAINED_ITEMS]], query),
-                "asks_amount": float(query.amount), "likelihood_margin": margin,
-                # A long story explains itself poorly with any item's words: the model reads scores by
-                # length (up to ANSWER_LENGTH_CAP, about the longest dev question: beyond, it knows nothing).
-                "length": math.log1p(min(query.letters, ANSWER_LENGTH_CAP))}
+                "asks_amount": float(query.amount), "likelihood_margin": margin, "wording": query.wording}
 
     def _unexplained(self, entries: list[_Entry], query: _Query) -> float:
         """The share of the question held by its weightiest noun that none of the best items

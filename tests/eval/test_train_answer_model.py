@@ -33,7 +33,8 @@ def test_the_shipped_answer_model_is_the_one_the_dev_questions_give_now():
     from guides.search import answer_model
 
     shipped = answer_model()
-    fresh = Design(collect()).model(shipped.threshold)
+    design = Design(collect())
+    fresh = design.model(shipped.threshold)
     assert list(shipped.features) == fresh["features"]
     for key in ("means", "scales", "weights"):
         assert np.allclose(getattr(shipped, key), fresh[key], atol=1e-3), key
@@ -42,3 +43,33 @@ def test_the_shipped_answer_model_is_the_one_the_dev_questions_give_now():
     for key in ("means", "scales", "weights"):
         assert np.allclose(getattr(shipped.fallback, key), fresh["fallback"][key], atol=1e-3), key
     assert abs(shipped.fallback.bias - fresh["fallback"]["bias"]) < 1e-3
+    # The wording model the answer model was fitted with (its file, as the trainer writes it).
+    from train_answer_model import WORDING_PATH, wording_tsv
+
+    assert WORDING_PATH.read_text("utf-8") == wording_tsv(design.wording.weights(), int(design.usable.sum()))
+
+
+def test_a_wording_score_comes_from_a_model_that_saw_neither_its_file_nor_the_held_out_one():
+    from train_answer_model import Wording
+
+    def row(file, grams):
+        return {"file": file, "grams": frozenset(grams)}
+
+    rows = [row("a", ["办", "材料"]), row("a", ["办", "材料"]), row("a", ["办", "材料"]),
+            row("b", ["办", "多少钱"]), row("b", ["多少钱"]), row("b", ["多少钱"]),
+            row("c", ["材料", "多少钱"]), row("c", ["办", "材料"]), row("c", ["多少钱"])]
+    labels = np.array([1, 1, 1, 0, 0, 0, 1, 1, 0], dtype=float)
+    wording = Wording(rows, np.ones(len(rows), dtype=bool), labels)
+    everything = wording.weights()
+    assert everything["材料"] > 0 > everything["多少钱"]
+    scores = wording.scores()
+    # Without file a, 办 and 材料 are in two questions each (fewer than WORDING_MIN_COUNT): no weight
+    # for a's rows, which a model fitted on every file would score high.
+    assert everything["办"] + everything["材料"] > 0
+    assert {"办", "材料"}.isdisjoint(wording.weights(("a",))) and scores[0] == 0.0
+    assert scores[6] == sum(wording.weights(("c",))[g] for g in ("材料", "多少钱") if g in wording.weights(("c",)))
+    held = wording.scores("b")  # nothing of file b: 多少钱 is then in 2 questions only
+    assert "多少钱" not in wording.weights(("b", "c")) and held[8] == 0.0
+    # A row left out of the fit (not usable) lends no counts.
+    unused = Wording(rows, np.array([True] * 8 + [False]), labels)
+    assert unused.total[3] == wording.total[3] - 1

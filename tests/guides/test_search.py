@@ -137,6 +137,23 @@ def test_a_character_between_the_known_words_of_a_catalogue_word_counts():
     assert codes(index.search("注册安全工程师考试怎么报名"))[0] == "X-0"
 
 
+class AverageWording:
+    """A wording model by which every question reads as the dev questions do on average: no evidence."""
+
+    def log_odds(self, text: str) -> float:
+        model = answer_model()
+        return model.means[model.features.index("wording")]
+
+
+@pytest.fixture
+def average_wording(monkeypatch):
+    """For tests of the ranking's mechanisms on toy catalogues, whose questions the shipped wording
+    model (learnt from the dev questions) would judge too: "名字重名的人有多少" asks 多少."""
+    import guides.search as search
+
+    monkeypatch.setattr(search, "wording_model", lambda: AverageWording())
+
+
 def plain_index(names: list[str], aliases: dict[int, list[str]] | None = None,
                 examples: dict[int, list[str]] | None = None, words: list[str] = (),
                 regions: dict[int, str] | None = None, stand_ins: bool = False) -> SearchIndex:
@@ -215,6 +232,7 @@ def test_the_shipped_not_a_service_messages_keep_a_banks_own_procedure_out(monke
     examples = {0: ["社保卡丢了怎么补办", "社保卡坏了要去哪里换"]}
     bank = "银行卡丢了补卡要带什么"  # a bank's own procedure: no item answers it
     monkeypatch.setattr(search, "not_a_service_examples", lambda: ())
+    monkeypatch.setattr(search, "wording_model", lambda: AverageWording())  # its wording is no evidence either
     assert codes(plain_index(names, aliases, examples).search(bank)) == ["X-0"]  # the words alone say 补卡
     monkeypatch.undo()
     index = plain_index(names, aliases, examples)
@@ -222,7 +240,7 @@ def test_the_shipped_not_a_service_messages_keep_a_banks_own_procedure_out(monke
     assert codes(index.search("社保卡丢了补卡要带什么"))[:1] == ["X-0"]
 
 
-def test_how_a_question_asks_does_not_make_it_resemble_a_not_a_service_message(monkeypatch):
+def test_how_a_question_asks_does_not_make_it_resemble_a_not_a_service_message(monkeypatch, average_wording):
     import guides.search as search
 
     monkeypatch.setattr(search, "not_a_service_examples", lambda: ("今天几点下班", "车管所旁边的早餐店几点开门"))
@@ -428,7 +446,7 @@ def test_example_questions_rank_the_item_a_question_resembles():
                 1: ["从外地的律所跳槽到另一个城市的律所，执业证怎么变更", "跨市 换律所 执业变更"]}
     question = "律师跳槽到另一个城市的律所，执业证怎么变更"
     # On words alone the two sub-items tie (and the shorter code wins the tie).
-    plain = plain_index(names).search(question).results
+    plain = ranked_hits(plain_index(names).search(question))
     assert [h.code for h in plain[:2]] == ["X-0", "X-1"] and plain[0].score == plain[1].score
     index = plain_index(names, examples=examples)
     response = index.search(question)
@@ -543,7 +561,7 @@ def test_words_the_synonym_table_adds_count_less_than_the_questions_own():
     index = plain_index(["百家姓查询", "重名查询", *OTHER_ITEMS],
                         {0: ["姓氏查询", "百家姓统计"], 1: ["同名人数查询", "名字重名查询"]})
     for question in ("想查下我给孩子起的名字全省有多少人重名", "名字重名的人有多少"):
-        scores = {h.code: h.score for h in index.search(question).results}
+        scores = {h.code: h.score for h in ranked_hits(index.search(question))}
         assert scores["X-1"] > scores["X-0"]
 
 
@@ -572,7 +590,7 @@ def test_a_storys_last_sentence_counts_as_the_question_too(monkeypatch):
     story = "孩子转学申请刚交了，我又换了律所。执业机构怎么变更？"
 
     def confidences():
-        return {h.code: h.score for h in plain_index(names).search(story).results}
+        return {h.code: h.score for h in ranked_hits(plain_index(names).search(story))}
 
     assert confidences()["X-0"] > confidences()["X-1"]
     monkeypatch.setattr(search, "LAST_SENTENCE_WEIGHT", 0.0)
@@ -717,22 +735,6 @@ def test_the_likelihood_margin_tells_how_clearly_the_leaders_wording_is_the_ques
                       .signals["likelihood_margin"])
 
 
-def test_the_answer_model_reads_a_questions_length_up_to_a_cap(default_index):
-    from guides.search import ANSWER_LENGTH_CAP
-
-    def length(question: str) -> float:
-        return default_index.search(question).signals["length"]
-
-    assert length("护照？") == length("护照") == math.log1p(2)  # letters and digits, not punctuation
-    story = "我下个月要去泰国出差，以前从来没出过国，听同事说要先办护照，去哪里办，要带什么？"
-    assert length(story) > length("怎么办护照") > length("护照")
-    assert length("护照" + "我想问一下" * 200) == math.log1p(ANSWER_LENGTH_CAP)
-    # A long story explains itself poorly with any item's words: read by length, its scores count more.
-    model = answer_model()
-    assert model.weights[model.features.index("length")] > 0
-    assert "length" not in model.fallback.features  # its weight presumes example questions
-
-
 def test_the_likelihood_reads_a_misspelt_word_as_the_catalogue_word_it_stands_for(default_index, monkeypatch):
     from guides.search import SearchIndex
     from guides.text import normalise
@@ -794,3 +796,51 @@ def test_a_question_with_an_unmeasured_signal_is_decided_by_the_fallback_model()
     shipped = answer_model()
     assert "likelihood_margin" in shipped.features and shipped.fallback is not None
     assert "likelihood_margin" not in shipped.fallback.features
+
+
+def test_the_wording_model_sums_the_weights_of_distinct_characters_and_pairs():
+    from guides.search import WordingModel
+
+    model = WordingModel.parse("# comment\n多少\t-2.5\n钱\t-1\n材料\t1.5\n\n")
+    assert model.log_odds("要带什么材料") == 1.5
+    assert model.log_odds("多少钱，多少钱") == -3.5  # each distinct character or pair once
+    assert model.log_odds("") == 0.0 and model.log_odds("🙂<script>") == 0.0
+
+
+@pytest.mark.parametrize("text, why", [
+    ("多少\t-2.5\t1\n", "expected a character or pair"),
+    ("三个字\t1\n", "expected a character or pair"),
+    ("钱\tnan\n", "finite number"),
+    ("钱\tabc\n", "finite number"),
+    ("钱\t1\n钱\t2\n", "given twice"),
+])
+def test_a_malformed_wording_file_is_a_precise_error(text, why):
+    from guides.search import WordingModel
+
+    with pytest.raises(ValueError, match=why) as raised:
+        WordingModel.parse(text, "service_wording.tsv")
+    assert "service_wording.tsv:" in str(raised.value)
+
+
+def test_the_shipped_wording_speaks_for_how_citizens_ask_a_service_and_against_other_asks():
+    from guides.search import wording_model
+
+    model = wording_model()
+    # Learnt from the dev questions: a guide's materials and places against a price and a chat.
+    assert model.log_odds("要带什么材料，去哪里办") > 0 > model.log_odds("一般收多少钱")
+    assert model.log_odds("驾照快到期了，去哪里换证") > model.log_odds("微信聊天记录删了怎么恢复")
+
+
+def test_the_answer_model_reads_the_wording(monkeypatch):
+    import guides.search as search
+
+    index = plain_index(["社会保障卡挂失及补换", "居民身份证补领", "结婚登记"],
+                        aliases={0: ["社保卡丢了", "社保卡补卡"]}, examples={0: ["社保卡丢了怎么补办"]})
+    question = "社保卡丢了怎么补"
+    signals = index.search(question).signals
+    assert signals["wording"] == search.wording_model().log_odds(question)
+    model = answer_model()
+    assert "wording" in model.features and "wording" in model.fallback.features
+    plus = {**signals, "wording": signals["wording"] + 20}
+    minus = {**signals, "wording": signals["wording"] - 20}
+    assert model.probability(plus) > model.probability(signals) > model.probability(minus)
