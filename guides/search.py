@@ -79,7 +79,10 @@ from guides.text import (char_grams, content_tokens, covered_positions, han_bigr
 from guides.vocab import WORD_FREQ, catalogue_words
 
 SUGGESTION_SCORE = 0.3  # below this an item is noise: no suggestion, nor an alternative beside an answer
-ANSWER_FLOOR = SUGGESTION_SCORE  # no answer from an item below the bar of a suggestion, whatever the answer model says
+# No answer from an item scoring below this, whatever the answer model says: a safeguard only. A long
+# story explains itself poorly with any item's words and may score under the bar of a suggestion
+# when its wording and the rest of the signals say the item answers it (工伤事故备案 at 0.26).
+ANSWER_FLOOR = 0.2
 NAME_WEIGHT = 0.65  # best name or alias coverage
 QUERY_WEIGHT = 0.25  # how much of the question the item explains
 OFFICIAL_NAME_WEIGHT = 0.10  # the official name itself: breaks ties between look-alike items
