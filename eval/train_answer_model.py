@@ -13,7 +13,7 @@ through a logistic model. This script fits the model on the dev split only:
   guides/search.py: asking how much a benefit pays), which the model does not decide.
 
 A question whose likelihood margin could not be measured (PARTIAL_SIGNALS) is decided by a
-fallback model fitted on the same questions without that signal (FALLBACK_SKIPS); both are written.
+fallback model fitted on the same questions without that signal; both are written.
 
 One signal, the question's wording (guides.search.WordingModel), is itself learnt here: naive
 Bayes log-odds of characters and character pairs, answerable questions against out-of-scope ones,
@@ -118,6 +118,12 @@ def figures(rows: list[dict], answered: np.ndarray) -> str:
     return "\n    ".join(out)
 
 
+def _log_odds(pos: float, neg: float, yes: float, no: float) -> float:
+    """A character or pair's log-odds: in ``pos`` of ``yes`` answerable questions and ``neg`` of ``no`` others."""
+    a = WORDING_SMOOTHING
+    return math.log((pos + a) / (yes + 2 * a)) - math.log((neg + a) / (no + 2 * a))
+
+
 class Wording:
     """The wording model (guides.search.WordingModel) learnt from the fitted rows, per file, so
     that a row's score can come from a model that saw neither its own file nor a held-out one:
@@ -132,6 +138,7 @@ class Wording:
                 counts = self.per_file[row["file"]]
                 counts[0 if label else 1].update(row["grams"])
                 counts[2 if label else 3] += 1
+        self._scores: dict[str | None, np.ndarray] = {}  # by held-out file: the fallback reads them too
         self.total = [Counter(), Counter(), 0, 0]
         for counts in self.per_file.values():
             self.total[0].update(counts[0])
@@ -143,39 +150,40 @@ class Wording:
         """Log-odds per character or pair, from every fitted file but those ``leave_out``."""
         out = [file for file in dict.fromkeys(leave_out) if file in self.per_file]
         yes, no = self.total[2] - sum(self.per_file[f][2] for f in out), self.total[3] - sum(self.per_file[f][3] for f in out)
-        a = WORDING_SMOOTHING
         weights = {}
         for gram in self.total[0].keys() | self.total[1].keys():
             pos = self.total[0][gram] - sum(self.per_file[f][0][gram] for f in out)
             neg = self.total[1][gram] - sum(self.per_file[f][1][gram] for f in out)
             if pos + neg >= WORDING_MIN_COUNT:
-                weights[gram] = math.log((pos + a) / (yes + 2 * a)) - math.log((neg + a) / (no + 2 * a))
+                weights[gram] = _log_odds(pos, neg, yes, no)
         return weights
 
     def scores(self, held_out: str | None = None) -> np.ndarray:
         """Each row's log-odds by a model fitted without its own file (and without ``held_out``)."""
-        a = WORDING_SMOOTHING
+        if held_out in self._scores:
+            return self._scores[held_out]
         pos_total, neg_total, yes_total, no_total = self.total
         out = np.zeros(len(self.rows))
         for i, row in enumerate(self.rows):
             left = [self.per_file[f] for f in {row["file"], held_out} if f in self.per_file]
             yes = yes_total - sum(c[2] for c in left)
             no = no_total - sum(c[3] for c in left)
-            prior = math.log(no + 2 * a) - math.log(yes + 2 * a)
             score = 0.0
             for gram in row["grams"]:
                 pos = pos_total[gram] - sum(c[0][gram] for c in left)
                 neg = neg_total[gram] - sum(c[1][gram] for c in left)
                 if pos + neg >= WORDING_MIN_COUNT:
-                    score += math.log((pos + a) / (neg + a)) + prior
+                    score += _log_odds(pos, neg, yes, no)
             out[i] = score
+        out.flags.writeable = False  # shared by the fallback's design
+        self._scores[held_out] = out
         return out
 
 
 class Design:
     """The dev rows as arrays: signals, standardised signals, labels and which rows are fitted."""
 
-    def __init__(self, rows: list[dict], features: list[str] | None = None):
+    def __init__(self, rows: list[dict], features: list[str] | None = None, wording: Wording | None = None):
         from guides.search import ANSWER_GATES, ANSWER_SIGNALS
 
         self.rows = rows
@@ -189,7 +197,9 @@ class Design:
         # such a question is decided by the fallback model, which does not read it.
         self.unmeasured = np.isnan(self.x).any(axis=1)
         # The shipped wording model saw every dev question: each row reads a cross-fitted score instead.
-        self.wording = Wording(rows, self.usable, self.y) if "wording" in self.features else None
+        self.wording = None
+        if "wording" in self.features:
+            self.wording = wording or Wording(rows, self.usable, self.y)
         if self.wording is not None:
             self.x[:, self.features.index("wording")] = self.wording.scores()
         self.means, self.scales = np.nanmean(self.x, axis=0), np.nanstd(self.x, axis=0)
@@ -209,12 +219,11 @@ class Design:
         return self.x[:, self.features.index(name)]
 
     def fallback(self) -> "Design | None":
-        """The same rows without the partial signals and those that presume example questions
-        (guides.search.FALLBACK_SKIPS), if any is read."""
-        from guides.search import FALLBACK_SKIPS
+        """The same rows without the partial signals (guides.search.PARTIAL_SIGNALS), if any is read."""
+        from guides.search import PARTIAL_SIGNALS
 
-        complete = [f for f in self.features if f not in FALLBACK_SKIPS]
-        return Design(self.rows, complete) if complete != self.features else None
+        complete = [f for f in self.features if f not in PARTIAL_SIGNALS]
+        return Design(self.rows, complete, self.wording) if complete != self.features else None
 
     def _fitted(self) -> dict:
         weights, bias = fit(self.z[self.usable], self.y[self.usable])

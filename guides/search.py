@@ -328,8 +328,6 @@ ANSWER_GATES = ("asks_amount",)
 # Signals a search cannot always measure (NaN then): the likelihood margin needs a leader and a
 # rival with example questions of their own, which a guide just added or a small catalogue lacks.
 PARTIAL_SIGNALS = ("likelihood_margin",)
-# Signals the fallback does not read: those it stands in for.
-FALLBACK_SKIPS = PARTIAL_SIGNALS
 
 
 WORDING_FILE = "service_wording.tsv"
@@ -386,7 +384,7 @@ class AnswerModel:
     ``guides/data/answer_model.yaml`` is written by ``eval/train_answer_model.py``: signals are
     standardised with ``means`` and ``scales``, and the question is answered when the probability
     reaches ``threshold``. A question whose signals include an unmeasured one (NaN) is decided by
-    ``fallback``, the model fitted on the same questions without the FALLBACK_SKIPS: the other
+    ``fallback``, the model fitted on the same questions without the PARTIAL_SIGNALS: the other
     weights of the full model lean on the partial signals and would misjudge it.
     """
 
