@@ -47,8 +47,8 @@ model over signals of the search (the top scores, how much the question resemble
 examples and the messages that ask for no service, ``guides/data/not_a_service.yaml``: advice,
 chit-chat, consumer and technology questions, and the procedures of banks, employers, schools…;
 how the question's wording alone speaks for asking a service, :class:`WordingModel`; and the
-leader's likelihood margin over the likeliest other service, or a fallback model without it when
-it cannot be measured), trained on the dev questions. A question asking how much a
+likelihood margins of the leader, and of the services the answer shows, over the likeliest other
+service, or a fallback model without them when they cannot be measured), trained on the dev questions. A question asking how much a
 benefit pays (:data:`ANSWER_GATES`) is never answered. When the model says no, or the best item
 scores below :data:`ANSWER_FLOOR`, nothing is returned: the caller says "no confident match" and may offer
 :meth:`SearchResponse.suggestions` as suggestions, never as an answer. When it says yes, the items
@@ -128,6 +128,7 @@ LIKELIHOOD_SMOOTHING = 0.1  # added to every character (pair) count
 LIKELIHOOD_RANK_NATS = 10.0  # a likelihood this many times e (nats) lower costs one place
 LIKELIHOOD_NOMINEES = 3  # services the question's distinctive characters make likeliest join the candidates…
 LIKELIHOOD_RARE_FRACTION = 0.02  # …reading the characters and pairs in fewer items' wording than this
+SHOWN_SERVICES = 3  # the services an answer shows: its item and the alternatives beside it
 NAMES_STAND_IN = True  # an item without example questions has its name and aliases as examples
 
 
@@ -317,7 +318,7 @@ def not_a_service_examples() -> tuple[str, ...]:
 # What the answer model reads of a search: see SearchIndex._answer_signals.
 ANSWER_SIGNALS = ("top_score", "second_score", "top_coverage", "top_resemblance", "best_resemblance",
                   "no_service_resemblance", "no_service", "known_words", "advice", "clear_lookup",
-                  "top_unexplained", "asks_amount", "likelihood_margin", "wording")
+                  "top_unexplained", "asks_amount", "likelihood_margin", "shown_margin", "wording")
 
 
 # Signals that rule an answer out whatever the answer model says (the model does not read them):
@@ -325,9 +326,9 @@ ANSWER_SIGNALS = ("top_score", "second_score", "top_coverage", "top_resemblance"
 # guide holds, however clearly it names the item; its closest items are offered instead.
 ANSWER_GATES = ("asks_amount",)
 
-# Signals a search cannot always measure (NaN then): the likelihood margin needs a leader and a
+# Signals a search cannot always measure (NaN then): the likelihood margins need a leader and a
 # rival with example questions of their own, which a guide just added or a small catalogue lacks.
-PARTIAL_SIGNALS = ("likelihood_margin",)
+PARTIAL_SIGNALS = ("likelihood_margin", "shown_margin")
 
 
 WORDING_FILE = "service_wording.tsv"
@@ -777,6 +778,11 @@ class SearchIndex:
         # Who applies, which stage, a look-up: the ranking cues weigh such words, they name no subject.
         self._cue_words = ranking_cues().words()
         self._gram_postings = self._rare_gram_postings(entries, len(self._gram_ids))
+        # How rare each character or pair is among the items' wording: the margin of the services an
+        # answer shows weighs the question's distinctive grams (结婚证) above its asking ones (丢了 补).
+        worded = [e.gram_ids for e in entries if e.gram_ids is not None]
+        counts = np.bincount(np.concatenate(worded), minlength=len(self._gram_ids)) if worded else np.zeros(0)
+        self._gram_idf = np.log((len(worded) + 1) / (counts + 1))
 
     @staticmethod
     def _rare_gram_postings(entries: list[_Entry], grams: int):
@@ -1288,7 +1294,7 @@ class SearchIndex:
                              query, rank)
         # As many as before the reordering: the copies moved behind other services (_distinct_first)
         # must not be pushed out of the list by the candidates only the reordering looked at.
-        top, margin = self._by_likelihood(top, query.reading)
+        top, margin, shown_margin = self._by_likelihood(top, query.reading)
         top = top[:max(limit, 2, CONTRAST_ITEMS)]
         # The answer model reads the ranking as it stands: a copy in another place is a runner-up too.
         hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in _distinct_first(top)]
@@ -1296,7 +1302,8 @@ class SearchIndex:
             return response
         resemblance = self._no_service_resemblance(query)
         response.not_a_service = self._asks_no_service(query, best_sim, resemblance)
-        response.signals = self._answer_signals(query, top, best_sim, resemblance, response.not_a_service, margin)
+        response.signals = self._answer_signals(query, top, best_sim, resemblance, response.not_a_service,
+                                                margin, shown_margin)
         hits = hits[:limit]
         if (hits[0].score >= ANSWER_FLOOR and not any(response.signals[g] for g in ANSWER_GATES)
                 and answer_model().answers(response.signals)):
@@ -1308,49 +1315,70 @@ class SearchIndex:
             response.closest = hits
         return response
 
-    def _by_likelihood(self, top: list, text: str) -> tuple[list, float]:
+    def _by_likelihood(self, top: list, text: str) -> tuple[list, float, float]:
         """Reorder the best few candidates by how likely each one's wording makes ``text``, the
         question as the likelihood reads it (``_Query.reading``).
 
         Naive Bayes over characters and character pairs (the question's pairs the catalogue never
         uses are left out): a candidate loses one place for every LIKELIHOOD_RANK_NATS its
-        log-likelihood falls short of the best candidate's. Also returns the new leader's margin
-        over the likeliest other service, per character or pair, at most 1: how clearly its
-        wording, not a rival's, is the question's (NaN when not measured: a leader or rivals
-        without example questions of their own).
+        log-likelihood falls short of the best candidate's. Also returns two margins, NaN when not
+        measured (a leader or rivals without example questions of their own):
+
+        * the new leader's over the likeliest other service, per character or pair, at most 1:
+          how clearly its wording, not a rival's, is the question's;
+        * that of the first SHOWN_SERVICES services (those an answer shows) over the likeliest
+          other, with each character or pair weighed by its rarity in the items' wording, at
+          most 1 (1 when there is no other): whether the question is worded like one of the
+          answer's services, whichever. Look-alike services split the leader's margin
+          (结婚证 丢了: 补领结婚证 and 补领离婚证), not this one; and asking words every
+          service's examples hold (丢了, 怎么补) weigh little beside the subject (结婚证).
         """
         head = top[:LIKELIHOOD_ITEMS]
         grams = [self._gram_ids[g] for g in char_grams(text) if g in self._gram_ids]
         if len(head) < 2 or not grams or head[0][3].gram_ids is None:
-            return top, math.nan
+            return top, math.nan, math.nan
         asked = np.array(grams, dtype=np.int32)
+        rarity = self._gram_idf[asked]
 
-        def log_likelihood(entry: _Entry) -> float:
+        def log_likelihoods(entry: _Entry) -> tuple[float, float]:
+            """Plain and weighted by rarity."""
             at = np.searchsorted(entry.gram_ids, asked)
             at[at == len(entry.gram_ids)] = 0
             found = entry.gram_ids[at] == asked
-            return float(entry.gram_weights[at[found]].sum()) - len(grams) * entry.gram_norm
+            counts = entry.gram_weights[at[found]]
+            return (float(counts.sum()) - len(grams) * entry.gram_norm,
+                    float(counts @ rarity[found]) - float(rarity.sum()) * entry.gram_norm)
 
         # Copies of a service in several places keep the order the place gave them: their wording
         # differs a little (examples naming their city), which must not decide between places.
         by_service: dict[str, float] = {}
+        weighted: dict[str, float] = {}
         for c in head:
             if c[3].own_examples:
                 key = _service(c[3].name)
-                by_service[key] = max(by_service.get(key, -math.inf), log_likelihood(c[3]))
+                plain, rare = log_likelihoods(c[3])
+                by_service[key] = max(by_service.get(key, -math.inf), plain)
+                weighted[key] = max(weighted.get(key, -math.inf), rare)
         if not by_service:
-            return top, math.nan
+            return top, math.nan, math.nan
         best = max(by_service.values())
         # A guide without example questions has only its names for wording, far less than the
         # others: it keeps its place (as likely as the best), for the others to pass or not.
         likelihoods = [by_service.get(_service(c[3].name), best) if c[3].own_examples else best for c in head]
         order = sorted(range(len(head)), key=lambda i: i + (best - likelihoods[i]) / LIKELIHOOD_RANK_NATS)
-        leader = head[order[0]][3]
-        rivals = [v for k, v in by_service.items() if k != _service(leader.name)]
-        margin = math.nan
-        if leader.own_examples and rivals:
-            margin = min(1.0, (by_service[_service(leader.name)] - max(rivals)) / len(grams))
-        return [head[i] for i in order] + top[LIKELIHOOD_ITEMS:], margin
+        read = [head[i] for i in order] + top[LIKELIHOOD_ITEMS:]
+        leader = _service(read[0][3].name)
+        rivals = [v for k, v in by_service.items() if k != leader]
+        if not read[0][3].own_examples or not rivals:
+            return read, math.nan, math.nan
+        margin = min(1.0, (by_service[leader] - max(rivals)) / len(grams))
+        shown = list(dict.fromkeys(_service(c[3].name) for c in read))[:SHOWN_SERVICES]
+        others = [v for k, v in weighted.items() if k not in shown]
+        shown_margin = 1.0
+        if others:
+            best_shown = max(weighted[k] for k in shown if k in weighted)
+            shown_margin = min(1.0, (best_shown - max(others)) / float(rarity.sum()))
+        return read, margin, shown_margin
 
     @staticmethod
     def _contrast(top: list, query: _Query, rank) -> list:
@@ -1394,7 +1422,7 @@ class SearchIndex:
         return [head[i] for i in sorted(range(len(head)), key=key)] + top[CONTRAST_ITEMS:]
 
     def _answer_signals(self, query: _Query, top: list, best_sim: float, resemblance: float,
-                        no_service: bool, margin: float) -> dict[str, float]:
+                        no_service: bool, margin: float, shown_margin: float) -> dict[str, float]:
         """What decides whether the best items answer the question (see :class:`AnswerModel`)."""
         confidence, coverage, similarity, _ = top[0]
         # A misspelt word (登纪) is known as the catalogue word it stands for (登记).
@@ -1405,7 +1433,8 @@ class SearchIndex:
                 "no_service_resemblance": resemblance, "no_service": float(no_service),
                 "known_words": known, "advice": float(query.advice), "clear_lookup": float(query.clear_lookup),
                 "top_unexplained": self._unexplained([c[3] for c in top[:UNEXPLAINED_ITEMS]], query),
-                "asks_amount": float(query.amount), "likelihood_margin": margin, "wording": query.wording}
+                "asks_amount": float(query.amount), "likelihood_margin": margin, "shown_margin": shown_margin,
+                "wording": query.wording}
 
     def _unexplained(self, entries: list[_Entry], query: _Query) -> float:
         """The share of the question held by its weightiest noun that none of the best items

@@ -738,6 +738,25 @@ def test_the_likelihood_margin_tells_how_clearly_the_leaders_wording_is_the_ques
                       .signals["likelihood_margin"])
 
 
+def test_the_margin_of_the_shown_services_is_not_split_by_a_look_alike_shown_beside_the_leader(default_index):
+    # 居民身份证补领 is likelier than the leader 居民身份证换领 (换 reads as 补换 too): the leader's
+    # margin is negative, but the answer shows both, and no other service is as likely.
+    look_alikes = default_index.search("南宁 换二代证").signals
+    assert look_alikes["likelihood_margin"] < 0 and look_alikes["shown_margin"] > 0.5
+    # 丢了…补 is every 补领 item's wording; the subject (毕业证) is none of the shown services'.
+    other_subject = default_index.search("大学毕业证丢了怎么补").signals
+    assert other_subject["shown_margin"] < -0.5
+
+
+def test_the_margin_of_the_shown_services_is_measured_when_the_leaders_is():
+    names = ["往来港澳通行证再次签注", "往来港澳通行证及签注签发", *OTHER_ITEMS]
+    examples = {0: ["港澳通行证签注用完了想再签一次", "证件还在有效期，再签一次去香港"],
+                1: ["第一次办港澳通行证", "港澳通行证过期了要换个新本子"]}
+    both = plain_index(names, examples=examples).search("港澳通行证签注").signals
+    assert both["shown_margin"] == 1.0  # no service outside those shown: nothing likelier
+    assert math.isnan(plain_index(names).search("港澳通行证再次签注").signals["shown_margin"])
+
+
 def test_the_likelihood_reads_a_misspelt_word_as_the_catalogue_word_it_stands_for(default_index, monkeypatch):
     from guides.search import SearchIndex
     from guides.text import normalise
@@ -754,8 +773,8 @@ def test_the_likelihood_reads_a_misspelt_word_as_the_catalogue_word_it_stands_fo
     default_index.search(question)
     top, text = seen[-1]
     assert "护照" in text
-    read, margin = original(default_index, top, text)
-    raw_read, raw_margin = original(default_index, top, normalise(question))
+    read, margin, _ = original(default_index, top, text)
+    raw_read, raw_margin, _ = original(default_index, top, normalise(question))
     assert read[0][3].name == "普通护照签发" and margin > raw_margin + 0.5
 
 
