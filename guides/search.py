@@ -1374,10 +1374,11 @@ class SearchIndex:
         margin = min(1.0, (by_service[leader] - max(rivals)) / len(grams))
         shown = list(dict.fromkeys(_service(c[3].name) for c in read))[:SHOWN_SERVICES]
         others = [v for k, v in weighted.items() if k not in shown]
-        shown_margin = 1.0
+        shown_margin, total = 1.0, float(rarity.sum())
         if others:
             best_shown = max(weighted[k] for k in shown if k in weighted)
-            shown_margin = min(1.0, (best_shown - max(others)) / float(rarity.sum()))
+            # No character or pair rarer than every item's wording: no evidence either way.
+            shown_margin = min(1.0, (best_shown - max(others)) / total) if total > 0 else 0.0
         return read, margin, shown_margin
 
     @staticmethod

@@ -755,6 +755,12 @@ def test_the_margin_of_the_shown_services_is_measured_when_the_leaders_is():
     both = plain_index(names, examples=examples).search("港澳通行证签注").signals
     assert both["shown_margin"] == 1.0  # no service outside those shown: nothing likelier
     assert math.isnan(plain_index(names).search("港澳通行证再次签注").signals["shown_margin"])
+    # Every item's wording holds the question's every character and pair: none is rarer than
+    # another, and the margin is no evidence either way (not a division by zero).
+    kinds = ["个人游", "团队游", "探亲", "商务"]
+    alike = plain_index([f"港澳签注({kind})" for kind in kinds],
+                        examples={i: [f"港澳签注{kind}怎么办"] for i, kind in enumerate(kinds)})
+    assert alike.search("港澳签注").signals["shown_margin"] == 0.0
 
 
 def test_the_likelihood_reads_a_misspelt_word_as_the_catalogue_word_it_stands_for(default_index, monkeypatch):
