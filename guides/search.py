@@ -48,11 +48,12 @@ examples and the messages that ask for no service, ``guides/data/not_a_service.y
 chit-chat, consumer and technology questions, and the procedures of banks, employers, schools…;
 how the question's wording alone speaks for asking a service, :class:`WordingModel`; and the
 likelihood margins of the leader, and of the services the answer shows, over the likeliest other
-service, or a fallback model without them when they cannot be measured), trained on the dev questions. A question asking how much a
-benefit pays (:data:`ANSWER_GATES`) is never answered. When the model says no, or the best item
-scores below :data:`ANSWER_FLOOR`, nothing is returned: the caller says "no confident match" and may offer
-:meth:`SearchResponse.suggestions` as suggestions, never as an answer. When it says yes, the items
-beside the answer are those that reach the bar of a suggestion (:data:`SUGGESTION_SCORE`).
+service, or a fallback model without them when they cannot be measured), trained on the dev
+questions. A question asking how much a benefit pays (:data:`ANSWER_GATES`) is never answered.
+When the model says no, or the best item scores below :data:`ANSWER_FLOOR`, nothing is returned:
+the caller says "no confident match" and may offer :meth:`SearchResponse.suggestions` as
+suggestions, never as an answer. When it says yes, the items beside the answer are those that
+reach the bar of a suggestion (:data:`SUGGESTION_SCORE`).
 """
 
 from __future__ import annotations
