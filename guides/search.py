@@ -1340,6 +1340,7 @@ class SearchIndex:
             return top, math.nan, math.nan
         asked = np.array(grams, dtype=np.int32)
         rarity = self._gram_idf[asked]
+        total = float(rarity.sum())  # the weighted count of the question's grams
 
         def log_likelihoods(entry: _Entry) -> tuple[float, float]:
             """Plain and weighted by rarity."""
@@ -1348,7 +1349,7 @@ class SearchIndex:
             found = entry.gram_ids[at] == asked
             counts = entry.gram_weights[at[found]]
             return (float(counts.sum()) - len(grams) * entry.gram_norm,
-                    float(counts @ rarity[found]) - float(rarity.sum()) * entry.gram_norm)
+                    float(counts @ rarity[found]) - total * entry.gram_norm)
 
         # Copies of a service in several places keep the order the place gave them: their wording
         # differs a little (examples naming their city), which must not decide between places.
@@ -1373,9 +1374,10 @@ class SearchIndex:
         if not read[0][3].own_examples or not rivals:
             return read, math.nan, math.nan
         margin = min(1.0, (by_service[leader] - max(rivals)) / len(grams))
-        shown = list(dict.fromkeys(_service(c[3].name) for c in read))[:SHOWN_SERVICES]
+        # Services first listed after the window have no likelihood: they count neither as shown nor as others.
+        shown = list(dict.fromkeys(_service(c[3].name) for c in read[:LIKELIHOOD_ITEMS]))[:SHOWN_SERVICES]
         others = [v for k, v in weighted.items() if k not in shown]
-        shown_margin, total = 1.0, float(rarity.sum())
+        shown_margin = 1.0
         if others:
             best_shown = max(weighted[k] for k in shown if k in weighted)
             # No character or pair rarer than every item's wording: no evidence either way.
