@@ -1120,7 +1120,23 @@ class SearchIndex:
                 added.append(i)
                 if len(added) == LIKELIHOOD_NOMINEES:
                     break
+        if added and query.regions:
+            added = self._placed_copies(query, added, held, likelihood)
         return chosen + added
+
+    def _placed_copies(self, query: _Query, added: list[int], held: np.ndarray, likelihood: np.ndarray) -> list[int]:
+        """Each of ``added`` replaced by its service's copy in the place the question names, or
+        else in one serving it, if one holds the question's grams: copies share their wording, so
+        the likeliest copy is the first one listed (the province's), not the one for 广州."""
+        named = np.isin(self._place_of[held], [self._places[r] for r in query.regions if r in self._places])
+        place = np.where(named, 2, np.where(self._in_scope(query.regions)[held], 1, 0))
+        placed = []
+        for i in added:
+            same = np.flatnonzero(self._service_of[held] == self._service_of[i])
+            # The best place, then the likeliest copy there, then the earliest item: a stable choice.
+            pick = same[np.lexsort((held[same], -likelihood[same], -place[same]))[0]]
+            placed.append(int(held[pick]))
+        return placed
 
     def _score(self, entry: _Entry, query: _Query) -> tuple[float, float, float]:
         """The item's confidence, how much of the question it explains and how closely the

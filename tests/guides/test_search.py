@@ -808,6 +808,29 @@ def test_the_services_a_questions_distinctive_characters_make_likeliest_are_scor
     assert ranked(index.search(question)) == ["X-0"]
 
 
+def test_a_service_nominated_by_likelihood_is_its_copy_in_the_place_the_question_names(monkeypatch):
+    # Copies of a service share their wording, so the first listed (the province's) was the likeliest
+    # and the only one scored: a question naming 广州 was offered the province's 跨市转所.
+    import guides.search as search
+
+    names = ["律师执业变更审核(市内转所)", "律师执业变更审核(跨市转所)", "律师执业变更审核(跨市转所)", *OTHER_ITEMS]
+    moving = ["从深圳跳槽到广州的律所，执业证要变", "换到外地城市的律所执业"]
+    examples = {0: ["同一个城市里换了一家律所", "市内换律所 执业变更"], 1: moving, 2: moving, 3: ["出国要办护照"]}
+    places = {0: "440100", 2: "440100"}
+    items = [{"code": f"X-{i}", "name": name, "aliases": [], "department": "示例部门", "department_code": "d",
+              "department_names": ["示例部门"], "region_code": places.get(i, "440000"),
+              "examples": examples.get(i, [])}
+             for i, name in enumerate(names)]
+    monkeypatch.setattr(search, "EXAMPLE_NOMINATION", 0.0)  # example words nominate nothing
+    index = SearchIndex.build(items, [], {"440000": None, "440100": "440000"},
+                              regions=[("440000", ["广东省"]), ("440100", ["广州市", "广州"])])
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 1)  # room for one by the terms: 市内转所 in 广州
+    hits = ranked(index.search("律师执业变更 刚从深圳跳槽到广州"))
+    assert hits[0] == "X-2" and "X-1" not in hits
+    # Naming no place, the first listed copy stands for its service, as before.
+    assert "X-1" in ranked(index.search("律师执业变更 刚从深圳跳槽过来"))
+
+
 def test_a_question_with_an_unmeasured_signal_is_decided_by_the_fallback_model():
     from guides.search import AnswerModel
 
