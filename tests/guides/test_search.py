@@ -284,6 +284,24 @@ def test_synonym_phrases_with_pieces_match_in_any_order_with_gaps():
 
 
 
+def test_synonym_phrases_and_official_words_are_read_as_normalised_questions_are(monkeypatch):
+    # A question is lower-cased and half-width before the table reads it: a phrase written L签,
+    # ＣＰＡ or with 考試 once never met one, and its official words missed the names' (延期l字签证).
+    import guides.search as search
+    from guides.text import normalise
+
+    table = "延期L字签证: [L签, 旅游签+到期]\n注册会计师: [ＣＰＡ]\n考试: [考試+報名]\n"
+    monkeypatch.setattr(search, "_data_file", lambda name: search.parse_yaml(table, name))
+    search.synonym_table.cache_clear()
+    search._synonym_index.cache_clear()
+    try:
+        assert search.synonym_officials(normalise("老外的L签怎么续")) == ["延期l字签证"]
+        assert search.synonym_officials(normalise("CPA 考試報名")) == ["注册会计师", "考试"]
+    finally:
+        search.synonym_table.cache_clear()
+        search._synonym_index.cache_clear()
+
+
 def test_questions_asking_for_advice_or_trivia_lose_confidence():
     index = plain_index(["律师执业许可", "公务员录用考试报名"])
     assert codes(index.search("律师执业许可"))[0] == "X-0"
