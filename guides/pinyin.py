@@ -71,15 +71,17 @@ class PinyinCorrector:
 
     def __init__(self, words: list[str], word_freq: dict[str, int] | None = None):
         self._word_freq = word_freq or {}
-        self._by_sound: dict[str, str] = {}
-        self._by_fuzzy: dict[str, str] = {}
+        self._by_sound: dict[str, tuple[str, ...]] = {}
+        self._by_fuzzy: dict[str, tuple[str, ...]] = {}
         for word in sorted(set(words), key=lambda w: (-len(w), w)):
             if MIN_CHARS <= len(word) <= MAX_CHARS and all(_is_han(c) for c in word):
-                # First (longest, then lexically first) word wins a shared sound: deterministic.
+                # Every word of a shared sound is a reading (核法: 合法 and 核发), longest then lexically first.
                 sounds = word_syllables(word)  # also warms the cache with the catalogue's words
-                self._by_sound.setdefault(" ".join(sounds), word)
+                key = " ".join(sounds)
+                self._by_sound[key] = self._by_sound.get(key, ()) + (word,)
                 if len(word) >= FUZZY_MIN_CHARS:
-                    self._by_fuzzy.setdefault(" ".join(map(_fuzzy, sounds)), word)
+                    key = " ".join(map(_fuzzy, sounds))
+                    self._by_fuzzy[key] = self._by_fuzzy.get(key, ()) + (word,)
         self._words = frozenset(words)
 
     @staticmethod
@@ -140,8 +142,7 @@ class PinyinCorrector:
                         word = self._by_fuzzy.get(fuzzy[fuzzy_starts[i]:fuzzy_starts[end] - 1])
                     if word:
                         span = text[i:end]
-                        if word != span:
-                            found.append(word)
+                        found.extend(w for w in word if w != span)
                         matched = length
                         break
             i += matched or 1

@@ -11,6 +11,13 @@ def test_same_sound_typos_map_to_catalogue_words():
     assert corrector.corrections("出生公正") == ["公证"]
 
 
+def test_a_sound_two_catalogue_words_share_reads_as_both():
+    # 核法 may be 核发 or 合法: the first word listed alone (合法) lost the item 植物检疫证书核发.
+    corrector = PinyinCorrector(["合法", "核发", "社保卡"])
+    assert corrector.corrections("植物检疫证书核法") == ["合法", "核发"]
+    assert corrector.corrections("证书核发") == []  # as written, no other reading is added
+
+
 def test_correct_spelling_and_non_han_text_add_nothing():
     corrector = PinyinCorrector(WORDS)
     assert corrector.corrections("社保卡丢了") == []
