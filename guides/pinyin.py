@@ -1,8 +1,9 @@
 """Homophone and typo correction through pinyin: 设保卡 → 社保卡, 架照 → 驾照, 阳塑 → 阳朔.
 
 Citizens type with pinyin input methods, so most typos are same-sound characters. Any span of the
-question whose toneless pinyin equals that of a catalogue word, but whose characters differ, is
-read as that word too (the original text is kept; the correction only adds evidence).
+question whose toneless pinyin equals that of catalogue words, but whose characters differ, is
+read as each of them too (核法: 合法 and 核发; the original text is kept, corrections only add
+evidence).
 """
 
 from __future__ import annotations
