@@ -1076,8 +1076,7 @@ class SearchIndex:
             return self._likeliest(query, found.tolist(), region)
         key = prescore[found]
         if query.regions:  # as the score will: the place named first, then those serving it, then the rest
-            named = np.isin(self._place_of[found], [self._places[r] for r in query.regions if r in self._places])
-            key = key * np.where(named, 1.0, np.where(self._in_scope(query.regions)[found], 0.98, OTHER_REGION_FACTOR))
+            key = key * np.array([OTHER_REGION_FACTOR, 0.98, 1.0])[self._place_rank(found, query.regions)]
         # The best, and among equals the earlier items: a stable order, whatever the sets' order.
         order = found[np.lexsort((found, -key))]
         chosen: list[int] = []
@@ -1131,15 +1130,20 @@ class SearchIndex:
             added = self._placed_copies(query, added, held, likelihood)
         return chosen + added
 
+    def _place_rank(self, items: np.ndarray, regions: list[str]) -> np.ndarray:
+        """Per item: 2 in a place ``regions`` names, 1 in one serving it (or a subdivision), else 0."""
+        named = np.isin(self._place_of[items], [self._places[r] for r in regions if r in self._places])
+        return np.where(named, 2, np.where(self._in_scope(regions)[items], 1, 0))
+
     def _placed_copies(self, query: _Query, added: list[int], held: np.ndarray, likelihood: np.ndarray) -> list[int]:
         """Each of ``added`` replaced by its service's copy in the place the question names, or
         else in one serving it, if one holds the question's grams: copies share their wording, so
         the likeliest copy is the first one listed (the province's), not the one for 广州."""
-        named = np.isin(self._place_of[held], [self._places[r] for r in query.regions if r in self._places])
-        place = np.where(named, 2, np.where(self._in_scope(query.regions)[held], 1, 0))
+        place = self._place_rank(held, query.regions)
+        services = self._service_of[held]
         placed = []
         for i in added:
-            same = np.flatnonzero(self._service_of[held] == self._service_of[i])
+            same = np.flatnonzero(services == self._service_of[i])
             # The best place, then the likeliest copy there, then the earliest item: a stable choice.
             pick = same[np.lexsort((held[same], -likelihood[same], -place[same]))[0]]
             placed.append(int(held[pick]))

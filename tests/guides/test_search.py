@@ -156,8 +156,10 @@ def average_wording(monkeypatch):
 
 def plain_index(names: list[str], aliases: dict[int, list[str]] | None = None,
                 examples: dict[int, list[str]] | None = None, words: list[str] = (),
-                regions: dict[int, str] | None = None, stand_ins: bool = False) -> SearchIndex:
-    """Items X-0, X-1… of ``names`` in 440000, or in ``regions`` (places under 440000) by position.
+                regions: dict[int, str] | None = None, stand_ins: bool = False,
+                region_names: list[tuple[str, list[str]]] = ()) -> SearchIndex:
+    """Items X-0, X-1… of ``names`` in 440000, or in ``regions`` (places under 440000) by position;
+    ``region_names`` (code, names) let questions name places.
 
     These tests weigh names, aliases and cues: an item without example questions gets no stand-ins
     (its names as examples, NAMES_STAND_IN) unless ``stand_ins``.
@@ -172,7 +174,7 @@ def plain_index(names: list[str], aliases: dict[int, list[str]] | None = None,
              for i, name in enumerate(names)]
     saved, search.NAMES_STAND_IN = search.NAMES_STAND_IN, stand_ins
     try:
-        return SearchIndex.build(items, list(words), places)
+        return SearchIndex.build(items, list(words), places, regions=region_names)
     finally:
         search.NAMES_STAND_IN = saved
 
@@ -834,14 +836,9 @@ def test_a_service_nominated_by_likelihood_is_its_copy_in_the_place_the_question
     names = ["律师执业变更审核(市内转所)", "律师执业变更审核(跨市转所)", "律师执业变更审核(跨市转所)", *OTHER_ITEMS]
     moving = ["从深圳跳槽到广州的律所，执业证要变", "换到外地城市的律所执业"]
     examples = {0: ["同一个城市里换了一家律所", "市内换律所 执业变更"], 1: moving, 2: moving, 3: ["出国要办护照"]}
-    places = {0: "440100", 2: "440100"}
-    items = [{"code": f"X-{i}", "name": name, "aliases": [], "department": "示例部门", "department_code": "d",
-              "department_names": ["示例部门"], "region_code": places.get(i, "440000"),
-              "examples": examples.get(i, [])}
-             for i, name in enumerate(names)]
     monkeypatch.setattr(search, "EXAMPLE_NOMINATION", 0.0)  # example words nominate nothing
-    index = SearchIndex.build(items, [], {"440000": None, "440100": "440000"},
-                              regions=[("440000", ["广东省"]), ("440100", ["广州市", "广州"])])
+    index = plain_index(names, examples=examples, regions={0: "440100", 2: "440100"},
+                        region_names=[("440000", ["广东省"]), ("440100", ["广州市", "广州"])])
     monkeypatch.setattr(search, "MAX_CANDIDATES", 1)  # room for one by the terms: 市内转所 in 广州
     hits = ranked(index.search("律师执业变更 刚从深圳跳槽到广州"))
     assert hits[0] == "X-2" and "X-1" not in hits
