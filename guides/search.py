@@ -2,7 +2,8 @@
 
 The question is normalised (NFKC, Traditional → Simplified), region and department mentions are
 recognised (spaCy EntityRuler over the region and department tables), same-sound typos are read
-as catalogue words (pinyin), and colloquial phrases add the official words they stand for
+as catalogue words (pinyin), abbreviations of item names as their phrases (就创证: 就业创业证,
+generated from the names), and colloquial phrases add the official words they stand for
 (``guides/data/synonyms.yaml``). The candidates are the items sharing the most term weight with the
 question, with at most :data:`MAX_COPIES` copies of one service (its items in other places; those in
 a place the question names first), so that a catalogue repeating its services across many places
@@ -70,6 +71,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from guides.abbreviations import Abbreviations
 from guides.aspects import aspect_keywords
 from guides.catalogue import parse_yaml
 from guides.models import Department, PublicationState, Region, ServiceItem
@@ -133,6 +135,7 @@ LIKELIHOOD_NOMINEES = 3  # services the question's distinctive characters make l
 LIKELIHOOD_RARE_FRACTION = 0.02  # …reading the characters and pairs in fewer items' wording than this
 SHOWN_SERVICES = 3  # the services an answer shows: its item and the alternatives beside it
 NAMES_STAND_IN = True  # an item without example questions has its name and aliases as examples
+ABBREVIATIONS = True  # abbreviations generated from the item names are read in questions (guides/abbreviations.py)
 
 
 def _data_file(name: str):
@@ -722,8 +725,9 @@ class SearchIndex:
                  recognizer: MentionRecognizer | None, corrector: PinyinCorrector,
                  department_regions: dict[str, str] | None = None,
                  department_names: dict[str, str] | None = None, not_a_service: _MessageSet | None = None,
-                 gram_ids: dict[str, int] | None = None):
+                 gram_ids: dict[str, int] | None = None, abbreviations: Abbreviations | None = None):
         self._entries = entries
+        self._abbreviations = abbreviations
         self._gram_ids = gram_ids or {}  # characters and pairs of the items' wording (see _count_grams)
         self._not_a_service = not_a_service or _MessageSet()
         self._department_regions = department_regions or {}
@@ -921,9 +925,10 @@ class SearchIndex:
         vocabulary |= {k for k, _ in synonym_table() for k in k.split()}
         recognizer = MentionRecognizer(list(regions), list(departments)) if (regions or departments) else None
         negatives = tuple(e for e in (example_words(normalise(m, limit=None)) for m in not_a_service_examples()) if e)
+        abbreviations = Abbreviations((w[0] for w in wordings), vocabulary, tokenizer.FREQ) if ABBREVIATIONS else None
         return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary), tokenizer.FREQ),
                    department_regions, {code: names[0] for code, names in departments if names},
-                   _MessageSet.of(negatives), gram_ids)
+                   _MessageSet.of(negatives), gram_ids, abbreviations)
 
     @classmethod
     def from_session(cls, session: Session) -> "SearchIndex":
@@ -986,6 +991,8 @@ class SearchIndex:
             position += len(piece)
             boundaries.add(position)
         corrections = self._corrector.corrections(stripped, boundaries)
+        if self._abbreviations:  # 就创证: read as 就业创业证 too
+            corrections += self._abbreviations.expansions(stripped, boundaries)
         literal = stripped + " " + " ".join(corrections)
         officials = synonym_officials(literal)
         full = literal + " " + " ".join(officials)

@@ -112,6 +112,16 @@ def new_tokenizer(words: Iterable[tuple[str, int]] = ()) -> jieba.Tokenizer:
     return tokenizer
 
 
+@lru_cache(maxsize=1)
+def plain_tokenizer() -> jieba.Tokenizer:
+    """A jieba tokenizer with jieba's own dictionary only, shared, never given words: it cuts a
+    catalogue phrase into everyday words (就业创业证 → 就业 创业 证), as no catalogue tokenizer can."""
+    freq, total = _jieba_dictionary()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, total, True
+    return tokenizer
+
+
 def is_filler(token: str, stop: frozenset[str] | None = None) -> bool:
     """True when the token is made only of stopwords (怎么弄 = 怎么 + 弄, 我想 = 我 + 想)."""
     stop = stopwords() if stop is None else stop

@@ -910,3 +910,19 @@ def test_the_answer_model_reads_the_wording(monkeypatch):
     plus = {**signals, "wording": signals["wording"] + 20}
     minus = {**signals, "wording": signals["wording"] - 20}
     assert model.probability(plus) > model.probability(signals) > model.probability(minus)
+
+
+def test_an_abbreviation_of_an_item_name_finds_the_item(monkeypatch):
+    import guides.search as search
+
+    names = ["就业创业证申领", "失业登记", "创业担保贷款申请", "高新技术企业认定", "就业困难人员认定",
+             "居民身份证申领", "残疾人证申领", "创业补贴申领"]
+    index = plain_index(names)
+    assert codes(index.search("就创证怎么办"))[:1] == ["X-0"]
+    assert codes(index.search("高企认定要什么条件"))[:1] == ["X-3"]
+    # Without the generated abbreviations the items still lead on their characters, but the
+    # question's words stay unexplained and it is not answered.
+    monkeypatch.setattr(search, "ABBREVIATIONS", False)
+    index = plain_index(names)
+    assert ranked(index.search("就创证怎么办"))[:1] == ["X-0"] and codes(index.search("就创证怎么办")) == []
+    assert codes(index.search("高企认定要什么条件")) == []
