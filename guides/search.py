@@ -329,7 +329,8 @@ def not_a_service_examples() -> tuple[str, ...]:
 # What the answer model reads of a search: see SearchIndex._answer_signals.
 ANSWER_SIGNALS = ("top_score", "second_score", "top_coverage", "top_resemblance", "best_resemblance",
                   "no_service_resemblance", "no_service", "known_words", "advice", "clear_lookup",
-                  "top_unexplained", "asks_amount", "likelihood_margin", "shown_margin", "wording")
+                  "top_unexplained", "asks_amount", "likelihood_margin", "shown_margin", "wording",
+                  "place_mismatch")
 
 
 # Signals that rule an answer out whatever the answer model says (the model does not read them):
@@ -1462,7 +1463,7 @@ class SearchIndex:
     def _answer_signals(self, query: _Query, top: list, best_sim: float, resemblance: float,
                         no_service: bool, margin: float, shown_margin: float) -> dict[str, float]:
         """What decides whether the best items answer the question (see :class:`AnswerModel`)."""
-        confidence, coverage, similarity, _ = top[0]
+        confidence, coverage, similarity, leader = top[0]
         # A misspelt word (登纪) is known as the catalogue word it stands for (登记).
         known = sum(1 for t in query.tokens if t in self._idf or t in query.misspelt)
         known = known / len(query.tokens) if query.tokens else 0.0
@@ -1472,7 +1473,14 @@ class SearchIndex:
                 "known_words": known, "advice": float(query.advice), "clear_lookup": float(query.clear_lookup),
                 "top_unexplained": self._unexplained([c[3] for c in top[:UNEXPLAINED_ITEMS]], query),
                 "asks_amount": float(query.amount), "likelihood_margin": margin, "shown_margin": shown_margin,
-                "wording": query.wording}
+                "wording": query.wording, "place_mismatch": self._place_mismatch(leader, query)}
+
+    def _place_mismatch(self, entry: _Entry, query: _Query) -> float:
+        """1.0 when the question names places and the best item is in none of them nor serves them
+        (柳州 asked, only 南宁's 法律援助申请 found): that office's guide is not the asker's."""
+        if not query.regions:
+            return 0.0
+        return float(self._affinity(entry.region_code, query.regions) <= OTHER_REGION_FACTOR)
 
     def _unexplained(self, entries: list[_Entry], query: _Query) -> float:
         """The share of the question held by its weightiest noun that none of the best items

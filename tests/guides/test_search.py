@@ -318,9 +318,12 @@ def test_an_advice_question_resembling_a_not_a_service_message_gets_no_confident
     examples = {0: ["公务员考试申论怎么写", "考公务员在哪报名"]}
     monkeypatch.setattr(search, "not_a_service_examples", lambda: ("高考作文怎么拿高分",))
     index = plain_index(["公务员录用考试报名", *OTHER_ITEMS], examples=examples)
-    # It resembles the item's example more than the message; asking for advice (拿高分) settles it.
-    assert index.search("公务员考试申论怎么写才能拿高分").results == []
-    assert codes(index.search("公务员考试申论怎么写"))[:1] == ["X-0"]
+    # It resembles the item's example more than the message; asking for advice (拿高分) settles it:
+    # the search reports a message that asks for no service, which the answer model weighs against.
+    advice, plain = index.search("公务员考试申论怎么写才能拿高分"), index.search("公务员考试申论怎么写")
+    assert advice.signals["no_service"] == 1.0 and plain.signals["no_service"] == 0.0
+    assert answer_model().probability(advice.signals) < answer_model().probability({**advice.signals, "no_service": 0.0})
+    assert codes(plain)[:1] == ["X-0"]
 
 
 # Unrelated items, so that word weights are those of a catalogue rather than of four look-alikes.
@@ -926,3 +929,19 @@ def test_an_abbreviation_of_an_item_name_finds_the_item(monkeypatch):
     index = plain_index(names)
     assert ranked(index.search("就创证怎么办"))[:1] == ["X-0"] and codes(index.search("就创证怎么办")) == []
     assert codes(index.search("高企认定要什么条件")) == []
+
+
+def test_a_place_the_best_item_does_not_serve_is_a_signal_against_answering():
+    places = [("440000", ["广东省", "广东"]), ("440100", ["广州市", "广州"]), ("440300", ["深圳市", "深圳"])]
+    index = plain_index(["法律援助申请", "出入境证件办理"], regions={0: "440100", 1: "440300"}, region_names=places)
+
+    def mismatch(question):
+        return index.search(question).signals["place_mismatch"]
+
+    assert mismatch("深圳 法律援助怎么申请") == 1.0  # only 广州's office found
+    assert mismatch("广州 法律援助怎么申请") == 0.0
+    assert mismatch("法律援助怎么申请") == 0.0  # no place named
+    assert mismatch("在广东申请法律援助") == 0.0  # 广州 is in the place named
+    # A province's item serves each of its cities.
+    province = plain_index(["法律援助申请", "出入境证件办理"], regions={1: "440300"}, region_names=places)
+    assert province.search("深圳 法律援助").signals["place_mismatch"] == 0.0
