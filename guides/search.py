@@ -219,6 +219,7 @@ class RankingCues:
     # (facet, default value or "", ((value, in_name, in_question), ...))
     facets: tuple[tuple[str, str, tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]], ...] = ()
     amount_questions: tuple[str, ...] = ()  # it asks how much one gets, or a rate (能领多少, 利率)
+    fee_words: tuple[str, ...] = ()  # …unless the words follow one of these: a fee (收费标准是多少)
 
     def words(self) -> frozenset[str]:
         """The cue words of applicant groups, stages and look-ups (who asks, and for which act)."""
@@ -282,7 +283,13 @@ class RankingCues:
         return any(m in text for m in self.clear_lookup_questions)
 
     def asks_amount(self, text: str) -> bool:
-        return any(m in text for m in self.amount_questions)
+        for cue in self.amount_questions:
+            start = text.find(cue)
+            while start != -1:
+                if not any(text.endswith(fee, 0, start) for fee in self.fee_words):
+                    return True
+                start = text.find(cue, start + 1)
+        return False
 
 
 def _last_sentence(text: str) -> str:
@@ -308,7 +315,7 @@ def ranking_cues() -> RankingCues:
     return RankingCues(groups, words(data.get("mainland"), "in_name"), words(data.get("advice"), "in_question"),
                        words(data.get("lookups"), "in_name"), words(data.get("lookups"), "in_question"),
                        words(data.get("lookups"), "clearly_in_question"), facets,
-                       words(data.get("amounts"), "in_question"))
+                       words(data.get("amounts"), "in_question"), words(data.get("amounts"), "not_after"))
 
 
 @lru_cache(maxsize=1)
@@ -924,6 +931,8 @@ class SearchIndex:
         _mark_siblings(entries, items, field_of)
         gram_ids = _count_grams(entries, wordings)
         vocabulary |= {k for k, _ in synonym_table() for k in k.split()}
+        # Asking words are meant as written: 加急 is not a typo of the item word 佳绩.
+        vocabulary |= _asking_words()
         recognizer = MentionRecognizer(list(regions), list(departments)) if (regions or departments) else None
         negatives = tuple(e for e in (example_words(normalise(m, limit=None)) for m in not_a_service_examples()) if e)
         abbreviations = Abbreviations((w[0] for w in wordings), vocabulary, tokenizer.FREQ) if ABBREVIATIONS else None

@@ -32,6 +32,19 @@ REGIONS = {
     "440000": {"code": "440000000000", "name": "广东省", "short_name": "广东", "level": 1, "parent": None, "aliases": []},
     "440100": {"code": "440100000000", "name": "广州市", "short_name": "广州", "level": 2, "parent": "440000000000", "aliases": ["羊城"]},
 }
+# Places the export has no items of but questions name (official 区划代码): Guangzhou's districts,
+# which Guangzhou's items serve (在天河办), and Guangdong's other cities, which they do not (深圳的).
+_CITIES = {"440200": "韶关市", "440300": "深圳市", "440400": "珠海市", "440500": "汕头市", "440600": "佛山市",
+           "440700": "江门市", "440800": "湛江市", "440900": "茂名市", "441200": "肇庆市", "441300": "惠州市",
+           "441400": "梅州市", "441500": "汕尾市", "441600": "河源市", "441700": "阳江市", "441800": "清远市",
+           "441900": "东莞市", "442000": "中山市", "445100": "潮州市", "445200": "揭阳市", "445300": "云浮市"}
+_GUANGZHOU_DISTRICTS = {"440103": "荔湾区", "440104": "越秀区", "440105": "海珠区", "440106": "天河区",
+                        "440111": "白云区", "440112": "黄埔区", "440113": "番禺区", "440114": "花都区",
+                        "440115": "南沙区", "440117": "从化区", "440118": "增城区"}
+PLACES = [{"code": f"{code}000000", "name": name, "short_name": name[:-1], "level": 2, "parent": "440000000000",
+           "aliases": []} for code, name in _CITIES.items()] + [
+          {"code": f"{code}000000", "name": name, "short_name": name[:-1], "level": 3, "parent": "440100000000",
+           "aliases": []} for code, name in _GUANGZHOU_DISTRICTS.items()]
 
 REQUIRED_KEYS = ("TASK_CODE", "TASK_NAME", "matter_name", "DEPT_NAME", "ORGCODE", "AREACODE", "matter_level", "TASK_TYPE_TEXT")
 _NONE = {"", "无", "null", "None"}
@@ -245,5 +258,9 @@ def load_export(path: Path, alias_dir: Path | None = ALIAS_DIR, example_dir: Pat
         raise ValidationFailed(problems, f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''} found; nothing was imported")
     used = {item["region"] for item in bundle.items}
     bundle.regions = [r for r in REGIONS.values() if r["code"] in used or r["code"] == "440000000000"]
+    if "440100000000" in used:  # districts need their city
+        bundle.regions += PLACES
+    else:
+        bundle.regions += [p for p in PLACES if p["parent"] == "440000000000"]
     bundle.departments = [{**d, "short_name": None, "aliases": []} for d in departments.values()]
     return bundle

@@ -91,7 +91,8 @@ def test_whole_export_imports_completely_and_idempotently(engine, export_bundle)
     assert lines == 2262 and len(export_bundle.items) == 2262
     with unit_of_work(engine) as session:
         stats = import_bundle(session, export_bundle)
-    assert stats.created == {"region": 2, "department": 177, "item": 2262}
+    # The province, Guangzhou, and the places questions name without items: 20 cities, 11 districts.
+    assert stats.created == {"region": 33, "department": 177, "item": 2262}
     with unit_of_work(engine) as session:
         assert session.scalar(select(func.count()).select_from(ServiceItem)) == 2262
         assert session.scalar(select(func.count()).select_from(Department)) == 177
@@ -160,3 +161,9 @@ def test_the_example_files_cover_every_export_item_and_nothing_else(export_bundl
     names = {item["name"] for item in export_bundle.items}
     assert set(overlay) == names
     assert all(len(set(questions)) == len(questions) >= 4 for questions in overlay.values())
+
+
+def test_questions_may_name_guangzhou_districts_and_other_cities(export_bundle):
+    parents = {r["name"]: r["parent"] for r in export_bundle.regions}
+    assert parents["天河区"] == "440100000000" and parents["深圳市"] == "440000000000"
+    assert parents["广州市"] == "440000000000" and parents["广东省"] is None

@@ -712,6 +712,8 @@ def test_a_question_asking_how_much_one_gets_counts_against_answering(default_in
 
     assert signal("失业金一个月能领多少") == 1.0 and signal("公积金贷款利率现在是多少") == 1.0
     assert signal("失业金怎么领") == 0.0 and signal("办护照要多少钱") == 0.0  # a fee is part of a guide
+    # After a fee word the same words ask what it costs: 收费标准是多少, not 补贴标准是多少.
+    assert signal("办护照要什么材料，收费标准是多少") == 0.0 and signal("高龄津贴补贴标准是多少") == 1.0
     # In a story, only its ask (the last sentence) counts: 按比例 is background here.
     assert signal("我们几个按出资比例分股份。想注册一家有限公司，要准备哪些材料？") == 0.0
     assert signal("我们几个想注册一家有限公司。注册资本的出资比例怎么算？") == 1.0
@@ -945,3 +947,10 @@ def test_a_place_the_best_item_does_not_serve_is_a_signal_against_answering():
     # A province's item serves each of its cities.
     province = plain_index(["法律援助申请", "出入境证件办理"], regions={1: "440300"}, region_names=places)
     assert province.search("深圳 法律援助").signals["place_mismatch"] == 0.0
+
+
+def test_asking_words_are_meant_as_written_not_as_a_same_sound_catalogue_word():
+    # 加急 (how fast) sounds like 佳绩 of an item's name; it asked about the passport's time limit.
+    index = plain_index(["普通护照签发", "志愿服务工作连续五年取得佳绩", *OTHER_ITEMS])
+    assert "佳绩" not in index._analyse("护照 加急 广州").corrections
+    assert ranked(index.search("护照加急要多久"))[0] == "X-0"
