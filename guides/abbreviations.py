@@ -12,23 +12,19 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from guides.text import plain_tokenizer, stopwords
+from guides.pinyin import COMMON_WORD_FREQ
+from guides.text import is_han, plain_tokenizer, stopwords
 
 MIN_CHARS, MAX_CHARS = 3, 5  # two-character abbreviations are mostly words of their own (医保 is data)
 MAX_WORDS = 4  # words of a name an abbreviation stands for
 MAX_SPAN_WORDS = 3  # words of a question an abbreviation may be cut into (就|创|证)
 MAX_READINGS = 3  # phrases one abbreviation may stand for
-COMMON_WORD_FREQ = 50  # as in guides.pinyin: a common word was meant as written
-
-
-def _is_han(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff"
 
 
 def abbreviations_of(name: str) -> set[tuple[str, str]]:
     """(abbreviation, phrase) pairs of a normalised name, for runs of two to ``MAX_WORDS`` words."""
     stop = stopwords()
-    words = [w for w in plain_tokenizer().lcut(name, HMM=False) if w and all(_is_han(c) for c in w)]
+    words = [w for w in plain_tokenizer().lcut(name, HMM=False) if w and all(is_han(c) for c in w)]
     out = set()
     for start in range(len(words)):
         for end in range(start + 2, min(len(words), start + MAX_WORDS) + 1):

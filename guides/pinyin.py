@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
+from guides.text import is_han
+
 MIN_CHARS, MAX_CHARS = 2, 8
 LOOSE_CHARS = 3  # spans this long may start and end inside jieba's words
 FUZZY_MIN_CHARS = 3  # spans this long may also differ by sounds many speakers merge (照价工程师 ~ 造价工程师)
@@ -23,15 +25,11 @@ _FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"))
 _FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
 
 
-def _is_han(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff"
-
-
 def _syllables(text: str) -> list[str]:
     """One syllable per character (non-Han characters stand for themselves), so spans stay aligned."""
     out = lazy_pinyin(text, style=Style.NORMAL, errors=lambda chunk: list(chunk))
     if len(out) != len(text):  # defensive: never misalign spans
-        out = [lazy_pinyin(c, style=Style.NORMAL)[0] if _is_han(c) else c for c in text]
+        out = [lazy_pinyin(c, style=Style.NORMAL)[0] if is_han(c) else c for c in text]
     return out
 
 
@@ -75,7 +73,7 @@ class PinyinCorrector:
         self._by_sound: dict[str, tuple[str, ...]] = {}
         self._by_fuzzy: dict[str, tuple[str, ...]] = {}
         for word in sorted(set(words), key=lambda w: (-len(w), w)):
-            if MIN_CHARS <= len(word) <= MAX_CHARS and all(_is_han(c) for c in word):
+            if MIN_CHARS <= len(word) <= MAX_CHARS and all(is_han(c) for c in word):
                 # Every word of a shared sound is a reading (核法: 合法 and 核发), longest then lexically first.
                 sounds = word_syllables(word)  # also warms the cache with the catalogue's words
                 key = " ".join(sounds)
@@ -116,7 +114,7 @@ class PinyinCorrector:
         for sound, fuzzy_sound, char in zip(sounds, fuzzies, text):
             starts.append(starts[-1] + len(sound) + 1)
             fuzzy_starts.append(fuzzy_starts[-1] + len(fuzzy_sound) + 1)
-            non_han.append(non_han[-1] + (not _is_han(char)))
+            non_han.append(non_han[-1] + (not is_han(char)))
         found: list[str] = []
         i = 0
         while i < n:

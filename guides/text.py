@@ -38,6 +38,11 @@ def normalise(text: str | None, limit: int | None = MAX_QUERY_CHARS) -> str:
     return zhconv.convert(text, "zh-cn").replace(_PARTICLE, "么")
 
 
+def is_han(char: str) -> bool:
+    """A Chinese character (CJK Unified Ideographs)."""
+    return "\u4e00" <= char <= "\u9fff"
+
+
 def is_word_char(char: str) -> bool:
     """Letters and digits of any script (CJK included); not punctuation, symbols or emoji."""
     return unicodedata.category(char)[0] in ("L", "N")
