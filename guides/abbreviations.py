@@ -57,9 +57,6 @@ class Abbreviations:
         # An abbreviation of many phrases tells nothing; a few are all read (as the pinyin readings are).
         self._phrases = {short: tuple(sorted(p)) for short, p in phrases.items() if len(p) <= MAX_READINGS}
 
-    def __len__(self) -> int:
-        return len(self._phrases)
-
     def expansions(self, text: str, boundaries: set[int]) -> list[str]:
         """The phrases that abbreviations in ``text`` stand for; spans start and end on ``boundaries``."""
         cuts = sorted(b for b in boundaries if 0 <= b <= len(text))

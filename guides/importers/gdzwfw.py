@@ -258,9 +258,7 @@ def load_export(path: Path, alias_dir: Path | None = ALIAS_DIR, example_dir: Pat
         raise ValidationFailed(problems, f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''} found; nothing was imported")
     used = {item["region"] for item in bundle.items}
     bundle.regions = [r for r in REGIONS.values() if r["code"] in used or r["code"] == "440000000000"]
-    if "440100000000" in used:  # districts need their city
-        bundle.regions += PLACES
-    else:
-        bundle.regions += [p for p in PLACES if p["parent"] == "440000000000"]
+    listed = {r["code"] for r in bundle.regions}
+    bundle.regions += [p for p in PLACES if p["parent"] in listed]  # districts need their city
     bundle.departments = [{**d, "short_name": None, "aliases": []} for d in departments.values()]
     return bundle
