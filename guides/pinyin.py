@@ -54,6 +54,7 @@ def _text_syllables(text: str, boundaries: set[int] | None) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def _fuzzy(syllable: str) -> str:
     for merged, into in _FUZZY_INITIALS:
         if syllable.startswith(merged):
@@ -82,6 +83,10 @@ class PinyinCorrector:
                     key = " ".join(map(_fuzzy, sounds))
                     self._by_fuzzy[key] = self._by_fuzzy.get(key, ()) + (word,)
         self._words = frozenset(words)
+        # The first two sounds of every known word: a span starting with two others matches none,
+        # so most positions of a long question are passed over after one look-up.
+        self._openings = frozenset(" ".join(key.split(" ")[:2]) for key in self._by_sound)
+        self._fuzzy_openings = frozenset(" ".join(key.split(" ")[:2]) for key in self._by_fuzzy)
 
     @staticmethod
     def _pieces_reach(known_piece: dict[int, int], start: int, end: int) -> bool:
@@ -119,7 +124,15 @@ class PinyinCorrector:
         i = 0
         while i < n:
             matched = 0
-            if non_han[i + 1] == non_han[i]:
+            if i + MIN_CHARS <= n and non_han[i + MIN_CHARS] == non_han[i] and (
+                    plain[starts[i]:starts[i + MIN_CHARS] - 1] not in self._openings
+                    and fuzzy[fuzzy_starts[i]:fuzzy_starts[i + MIN_CHARS] - 1] not in self._fuzzy_openings):
+                # No known word starts with these sounds: only a common word as written can end here.
+                end = i + MIN_CHARS
+                if ((boundaries is None or (i in boundaries and end in boundaries))
+                        and self._word_freq.get(text[i:end], 0) >= COMMON_WORD_FREQ):
+                    matched = MIN_CHARS
+            elif non_han[i + 1] == non_han[i]:
                 on_boundary = boundaries is None or i in boundaries
                 for length in range(min(MAX_CHARS, n - i), (MIN_CHARS if on_boundary else LOOSE_CHARS) - 1, -1):
                     end = i + length

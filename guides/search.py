@@ -60,6 +60,7 @@ reach the bar of a suggestion (:data:`SUGGESTION_SCORE`).
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -292,10 +293,22 @@ class RankingCues:
         return False
 
 
+_SENTENCE_BREAK = re.compile(r"[。！？?!；;]")
+
+
 def _last_sentence(text: str) -> str:
     """The text after its last sentence break (the text itself when it is one sentence)."""
-    parts = [p for p in re.split(r"[。！？?!；;]", text) if p.strip()]
-    return parts[-1] if len(parts) > 1 else text
+    start, end = _last_sentence_span(text)
+    return text[start:end]
+
+
+def _last_sentence_span(text: str) -> tuple[int, int]:
+    """Where the last sentence that is not blank starts and ends; (0, len(text)) when there is one."""
+    breaks = list(_SENTENCE_BREAK.finditer(text))
+    starts = [0] + [m.end() for m in breaks]
+    stops = [m.start() for m in breaks] + [len(text)]
+    sentences = [(a, b) for a, b in zip(starts, stops) if text[a:b].strip()]
+    return sentences[-1] if len(sentences) > 1 else (0, len(text))
 
 
 @lru_cache(maxsize=1)
@@ -798,6 +811,7 @@ class SearchIndex:
         # Who applies, which stage, a look-up: the ranking cues weigh such words, they name no subject.
         self._cue_words = ranking_cues().words()
         self._gram_postings = self._rare_gram_postings(entries, len(self._gram_ids))
+        self._last_grams: tuple[str, list[int]] | None = None
         # How rare each character or pair is among the items' wording: the margin of the services an
         # answer shows weighs the question's distinctive grams (结婚证) above its asking ones (丢了 补).
         worded = [e.gram_ids for e in entries if e.gram_ids is not None]
@@ -995,18 +1009,19 @@ class SearchIndex:
         stripped = text
         for mention in sorted(mentions, key=lambda m: -m.start):
             stripped = stripped[:mention.start] + " " + stripped[mention.end:]
-        boundaries = {0}
-        position = 0
-        for piece in self._tokenizer.cut(stripped, HMM=False):
-            position += len(piece)
-            boundaries.add(position)
+        # Cut once: the words give the boundaries, the tokens and the last sentence's tokens.
+        words = list(self._tokenizer.cut(stripped, HMM=False))
+        ends = list(itertools.accumulate(map(len, words)))
+        boundaries = {0, *ends}
         corrections = self._corrector.corrections(stripped, boundaries)
         if self._abbreviations:  # 就创证: read as 就业创业证 too
             corrections += self._abbreviations.expansions(stripped, boundaries)
-        literal = stripped + " " + " ".join(corrections)
+        added = " ".join(corrections)
+        literal = stripped + " " + added
         officials = synonym_officials(literal)
         full = literal + " " + " ".join(officials)
-        tokens = set(content_tokens(self._tokenizer, literal))
+        # jieba cuts at every space, so the literal text's words are the stripped text's and the added ones'.
+        tokens = set(content_tokens(self._tokenizer, literal, [*words, " ", *self._tokenizer.cut(added, HMM=False)]))
         expanded = (tokens | set(content_tokens(self._tokenizer, " ".join(officials)))) if officials else tokens
         bigrams = set(han_bigrams(stripped)) | {b for w in corrections for b in han_bigrams(w)}
         department_names = [m.text for m in mentions if m.label == "DEPT"]
@@ -1022,10 +1037,12 @@ class SearchIndex:
         own = tokens | group_words
         coverage_weights = {t: self._idf.get(t, UNKNOWN_WORD_FACTOR * self._default_idf)
                             * (1.0 if t in own else QUERY_EXPANSION_WEIGHT) for t in expanded}
-        last_text = _last_sentence(stripped)
+        start, end = _last_sentence_span(stripped)
         # A story's last sentence is usually its ask ("……执业机构怎么变更？"): it counts on its own too.
-        last = (frozenset(content_tokens(self._tokenizer, last_text)) & expanded
-                if last_text != stripped else frozenset())
+        # Sentence breaks are never inside a jieba word, so its words are those of the stripped text.
+        last = (frozenset(content_tokens(self._tokenizer, stripped[start:end],
+                                         [w for w, e in zip(words, ends) if start < e <= end])) & expanded
+                if (start, end) != (0, len(stripped)) else frozenset())
         mass = sum(coverage_weights[t] for t in expanded - group_words)
         last_mass = sum(coverage_weights[t] for t in last)
         return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
@@ -1114,8 +1131,7 @@ class SearchIndex:
         if not LIKELIHOOD_NOMINEES or self._gram_postings is None:
             return chosen
         starts, items, weights, norms = self._gram_postings
-        asked = np.array([g for g in (self._gram_ids.get(x) for x in char_grams(query.reading)) if g is not None],
-                         dtype=np.int64)
+        asked = np.array(self._grams_of(query.reading), dtype=np.int64)
         if not len(asked):
             return chosen
         # The postings of every asked gram at once: positions starts[g] … starts[g + 1] - 1 of each.
@@ -1146,6 +1162,14 @@ class SearchIndex:
         if added and query.regions:
             added = self._placed_copies(query, added, held, likelihood)
         return chosen + added
+
+    def _grams_of(self, text: str) -> list[int]:
+        """The ids of the characters and pairs of ``text`` that the items' wording holds."""
+        # The nomination and the reordering read the same text: the last one's are kept.
+        last = self._last_grams
+        if last is None or last[0] != text:
+            last = self._last_grams = (text, [g for g in map(self._gram_ids.get, char_grams(text)) if g is not None])
+        return last[1]
 
     def _place_rank(self, items: np.ndarray, regions: list[str]) -> np.ndarray:
         """Per item: 2 in a place ``regions`` names, 1 in one serving it (or a subdivision), else 0."""
@@ -1379,7 +1403,7 @@ class SearchIndex:
           service's examples hold (丢了, 怎么补) weigh little beside the subject (结婚证).
         """
         head = top[:LIKELIHOOD_ITEMS]
-        grams = [self._gram_ids[g] for g in char_grams(text) if g in self._gram_ids]
+        grams = self._grams_of(text)
         if len(head) < 2 or not grams or head[0][3].gram_ids is None:
             return top, math.nan, math.nan
         asked = np.array(grams, dtype=np.int32)

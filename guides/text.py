@@ -7,7 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import jieba
 import zhconv
@@ -140,11 +140,14 @@ def is_filler(token: str, stop: frozenset[str] | None = None) -> bool:
     return reachable[n]
 
 
-def content_tokens(tokenizer: jieba.Tokenizer, text: str) -> list[str]:
-    """Tokens that carry meaning: no stopwords or filler, punctuation, emoji or whitespace."""
+def content_tokens(tokenizer: jieba.Tokenizer, text: str, words: Iterable[str] | None = None) -> list[str]:
+    """Tokens that carry meaning: no stopwords or filler, punctuation, emoji or whitespace.
+
+    ``words``: the text as ``tokenizer.cut(text, HMM=False)`` cut it, when the caller has it already.
+    """
     stop = stopwords()
     out = []
-    for token in tokenizer.lcut_for_search(text, HMM=False):
+    for token in _for_search(tokenizer, tokenizer.cut(text, HMM=False) if words is None else words):
         token = token.strip()
         if not token or token in stop or is_filler(token, stop):
             continue
@@ -155,6 +158,25 @@ def content_tokens(tokenizer: jieba.Tokenizer, text: str) -> list[str]:
     if added:
         out += _missed_characters(out, added, stop)
     return out
+
+
+def _for_search(tokenizer: jieba.Tokenizer, words: Iterable[str]) -> Iterator[str]:
+    """jieba's search mode (``cut_for_search``) over words already cut: each word's known pairs
+    and triples of characters, then the word. Kept equal to jieba's so a question cut once serves
+    its word boundaries and its tokens (a long story's cut is a large part of its search time)."""
+    tokenizer.check_initialized()  # initialising replaces FREQ
+    known = tokenizer.FREQ
+    for word in words:
+        n = len(word)
+        if n > 2:
+            for i in range(n - 1):
+                if known.get(word[i:i + 2]):
+                    yield word[i:i + 2]
+        if n > 3:
+            for i in range(n - 2):
+                if known.get(word[i:i + 3]):
+                    yield word[i:i + 3]
+        yield word
 
 
 def covered_positions(token: str, pieces: Iterable[str]) -> list[bool]:

@@ -954,3 +954,15 @@ def test_asking_words_are_meant_as_written_not_as_a_same_sound_catalogue_word():
     index = plain_index(["普通护照签发", "志愿服务工作连续五年取得佳绩", *OTHER_ITEMS])
     assert "佳绩" not in index._analyse("护照 加急 广州").corrections
     assert ranked(index.search("护照加急要多久"))[0] == "X-0"
+
+
+def test_the_last_sentence_is_the_last_one_not_blank():
+    from guides.search import _last_sentence, _last_sentence_span
+
+    assert _last_sentence("孩子刚出生。户口怎么上？") == "户口怎么上"
+    assert _last_sentence("孩子刚出生。户口怎么上？ ") == "户口怎么上"
+    assert _last_sentence("户口怎么上？") == "户口怎么上？"  # one sentence: the whole text
+    assert _last_sentence_span("") == (0, 0)
+    text = "我在番禺。想开店；要办什么证?"
+    start, end = _last_sentence_span(text)
+    assert text[start:end] == "要办什么证"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guides.text import normalise
+from guides.text import content_tokens, new_tokenizer, normalise
 
 
 def test_traditional_characters_become_simplified_and_the_particle_stays():
@@ -12,3 +12,14 @@ def test_traditional_characters_become_simplified_and_the_particle_stays():
     assert normalise("要什么子女证明") == "要什么子女证明"
     # The stand-in used for 么 cannot be smuggled in.
     assert normalise("\ue000护照") == "护照"
+
+
+def test_search_mode_over_words_already_cut_is_jiebas():
+    from guides.text import _for_search
+
+    tokenizer = new_tokenizer([("注册核安全工程师", 100), ("就业创业证", 100)])
+    for text in ["我想考个注册核安全工程师，要什么条件？", "就业创业证 丢了 补办", "ABC123 营业执照!!", "中华人民共和国护照", ""]:
+        words = list(tokenizer.cut(text, HMM=False))
+        assert list(_for_search(tokenizer, words)) == tokenizer.lcut_for_search(text, HMM=False)
+        assert content_tokens(tokenizer, text, words) == content_tokens(tokenizer, text)
+    assert "核" in content_tokens(tokenizer, "考个核安全方面的注册工程师证,注册核安全工程师")
