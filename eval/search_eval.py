@@ -2,9 +2,12 @@
 
 Runs the real `guidebot search` batch contract (stdin -> JSON lines) against throwaway SQLite
 databases holding (a) the default catalogue and (b) the gdzwfw export, and prints the figures
-and the failures. "top3+offered" also counts the right item among the items the assistant offers
+and the failures. Splits: ``dev`` (tuned on), ``test`` (written from the item tables like dev, never
+tuned on; the issue's targets) and ``life_test`` (written from people's lives by writers who never
+saw the catalogue, labelled by two judges; never tuned on, see eval/search/life_sets/README.md).
+"top3+offered" also counts the right item among the items the assistant offers
 ("您是不是想问…") when it has no confident match: one click away, but not an answer.
-Usage: python eval/search_eval.py [--split dev|test|all] [--failures N]
+Usage: python eval/search_eval.py [--split dev|test|life_test|all] [--failures N]
 """
 
 from __future__ import annotations
@@ -77,8 +80,8 @@ def fmt(m: dict) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", choices=["dev", "test", "all"], default="all")
-    parser.add_argument("--failures", type=int, default=15, help="failures to print per set (test split first)")
+    parser.add_argument("--split", choices=["dev", "test", "life_test", "all"], default="all")
+    parser.add_argument("--failures", type=int, default=15, help="failures to print per set (test, then life_test, then dev)")
     args = parser.parse_args()
     oos = [{**q, "file": path.stem} for path in OUT_OF_SCOPE for q in read_jsonl(path)]
     for name, spec in SETS.items():
@@ -96,23 +99,23 @@ def main() -> int:
         # "offered": the items the assistant suggests when it has no confident match
         rows = [({**q, "offered": offered}, results) for q, (results, offered) in zip(questions, got)]
         print(f"\n=== {name}: {len(questions)} questions, batch search {elapsed:.1f}s (incl. index build) ===")
-        for split in ("dev", "test"):
+        for split in ("dev", "test", "life_test"):
             split_rows = [r for r in rows if r[0]["split"] == split]
             if not split_rows:
                 continue
-            print(f"  {split:<5} all            {fmt(metrics(split_rows))}")
+            print(f"  {split:<9} all            {fmt(metrics(split_rows))}")
             by_file = defaultdict(list)
             for row in split_rows:
                 by_file[row[0].get("file", "out_of_scope")].append(row)
             if len(by_file) > 2:  # which question file: sets written at different times, by different hands
                 for file_name in sorted(by_file):
-                    print(f"  {split:<5} file {file_name:<12} {fmt(metrics(by_file[file_name]))}")
+                    print(f"  {split:<9} file {file_name:<12} {fmt(metrics(by_file[file_name]))}")
             by_style = defaultdict(list)
             for row in split_rows:
                 by_style[row[0]["style"]].append(row)
             for style in sorted(by_style):
-                print(f"  {split:<5} {style:<14} {fmt(metrics(by_style[style]))}")
-        failures = [(q, g) for q, g in sorted(rows, key=lambda r: r[0]["split"] != "test")
+                print(f"  {split:<9} {style:<14} {fmt(metrics(by_style[style]))}")
+        failures = [(q, g) for q, g in sorted(rows, key=lambda r: ("test", "life_test", "dev").index(r[0]["split"]))
                     if (q["codes"] and (not g or g[0] not in q["codes"])) or (not q["codes"] and g)]
         print(f"  failures (top-1 wrong or OOS answered): {len(failures)}; first {min(args.failures, len(failures))}:")
         for q, g in failures[: args.failures]:
