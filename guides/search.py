@@ -111,6 +111,7 @@ EXAMPLE_NOMINATION = 0.5  # weight of example-question words when nominating can
 RARE_FRACTION = 0.005  # a word of example questions nominates only if fewer items' examples have it
 MAX_CANDIDATES = 25  # full scoring only for the best pre-scored candidates…
 MAX_COPIES = 2  # …of which at most this many copies of one service (its items in other places)
+SORTED_HEAD = 256  # pre-scored items sorted before the rest are (only when these do not yield enough)
 UNEXPLAINED_ITEMS = 3  # a noun counts as unexplained when none of the best this many items explains it
 RELATIVE_COVERAGE_WEIGHT = 0.25  # ranking only: coverage relative to the best candidate's
 RELATIVE_EXAMPLE_WEIGHT = 0.2  # ranking only: example resemblance relative to the best candidate's
@@ -1096,13 +1097,17 @@ class SearchIndex:
         :data:`MAX_COPIES` of them take a place among the candidates, so that a large catalogue
         still scores several services. Copies in the places the question names come first.
         """
-        prescore = np.zeros(len(self._entries))
         tokens, bigrams, examples = self._nominators
-        for terms, nominators in ((query.expanded, tokens), (query.bigrams, bigrams), (query.expanded, examples)):
-            for term in terms:
-                nominated = nominators.get(term)
-                if nominated is not None:
-                    prescore[nominated[0]] += nominated[1]  # postings hold an item once: no np.add.at
+        postings = [nominated for terms, nominators in
+                    ((query.expanded, tokens), (query.bigrams, bigrams), (query.expanded, examples))
+                    for nominated in map(nominators.get, terms) if nominated is not None]
+        # One weighted count over every posting (in the same order, so the same sums as term by term).
+        if postings:
+            items = np.concatenate([p[0] for p in postings])
+            weights = np.repeat([p[1] for p in postings], [len(p[0]) for p in postings])
+            prescore = np.bincount(items, weights, minlength=len(self._entries))
+        else:
+            prescore = np.zeros(len(self._entries))
         if region:  # a filter: nothing outside it is a candidate
             prescore[~self._in_scope([region])] = 0.0
         found = np.flatnonzero(prescore)
@@ -1112,15 +1117,22 @@ class SearchIndex:
         if query.regions:  # as the score will: the place named first, then those serving it, then the rest
             key = key * np.array([OTHER_REGION_FACTOR, 0.98, 1.0])[self._place_rank(found, query.regions)]
         # The best, and among equals the earlier items: a stable order, whatever the sets' order.
-        order = found[np.lexsort((found, -key))]
+        # A few hundred are read at most: those are sorted first (with every item tied with the
+        # last of them, so the order is the full sort's) and the rest only if they run out.
+        parts = [(found, key)]
+        if len(found) > SORTED_HEAD:
+            keep = key >= -np.partition(-key, SORTED_HEAD - 1)[SORTED_HEAD - 1]
+            parts = [(found[keep], key[keep]), (found[~keep], key[~keep])]
         chosen: list[int] = []
         copies: dict[int, int] = defaultdict(int)
-        for index, service in zip(order.tolist(), self._service_of[order].tolist()):
-            if copies[service] < MAX_COPIES:
-                copies[service] += 1
-                chosen.append(index)
-                if len(chosen) == MAX_CANDIDATES:
-                    break
+        for part, part_key in parts:
+            order = part[np.lexsort((part, -part_key))]
+            for index, service in zip(order.tolist(), self._service_of[order].tolist()):
+                if copies[service] < MAX_COPIES:
+                    copies[service] += 1
+                    chosen.append(index)
+                    if len(chosen) == MAX_CANDIDATES:
+                        return self._likeliest(query, chosen, region)
         return self._likeliest(query, chosen, region)
 
     def _likeliest(self, query: _Query, chosen: list[int], region: str | None) -> list[int]:
