@@ -23,3 +23,15 @@ def test_search_mode_over_words_already_cut_is_jiebas():
         assert list(_for_search(tokenizer, words)) == tokenizer.lcut_for_search(text, HMM=False)
         assert content_tokens(tokenizer, text, words) == content_tokens(tokenizer, text)
     assert "核" in content_tokens(tokenizer, "考个核安全方面的注册工程师证,注册核安全工程师")
+
+
+def test_jieba_cuts_at_spaces_and_sentence_breaks_as_the_search_relies_on():
+    # SearchIndex._analyse cuts a question once and reuses the words for the question with its
+    # corrections appended after a space, and for its last sentence.
+    tokenizer = new_tokenizer([("就业创业证", 100)])
+    cut = lambda text: list(tokenizer.cut(text, HMM=False))  # noqa: E731
+    for first, second in [("孩子上户口要什么材料", "户口 登记"), ("就业创业证丢了", "就业创业证"), ("abc营业执照", "x1")]:
+        assert cut(first + " " + second) == cut(first) + [" "] + cut(second)
+    story = "我在番禺开了个小店。营业执照怎么变更经营范围？"
+    head, tail = story.split("。")
+    assert cut(story) == cut(head) + ["。"] + cut(tail)
