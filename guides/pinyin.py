@@ -84,7 +84,7 @@ class PinyinCorrector:
                     self._by_fuzzy[key] = self._by_fuzzy.get(key, ()) + (word,)
         self._words = frozenset(words)
         # The first two sounds of every known word: a span starting with two others matches none,
-        # so most positions of a long question are passed over after one look-up.
+        # so most positions of a long question try one span, not seven.
         self._openings = frozenset(" ".join(key.split(" ")[:2]) for key in self._by_sound)
         self._fuzzy_openings = frozenset(" ".join(key.split(" ")[:2]) for key in self._by_fuzzy)
 
@@ -124,17 +124,14 @@ class PinyinCorrector:
         i = 0
         while i < n:
             matched = 0
-            if i + MIN_CHARS <= n and non_han[i + MIN_CHARS] == non_han[i] and (
-                    plain[starts[i]:starts[i + MIN_CHARS] - 1] not in self._openings
-                    and fuzzy[fuzzy_starts[i]:fuzzy_starts[i + MIN_CHARS] - 1] not in self._fuzzy_openings):
-                # No known word starts with these sounds: only a common word as written can end here.
-                end = i + MIN_CHARS
-                if ((boundaries is None or (i in boundaries and end in boundaries))
-                        and self._word_freq.get(text[i:end], 0) >= COMMON_WORD_FREQ):
-                    matched = MIN_CHARS
-            elif non_han[i + 1] == non_han[i]:
+            if non_han[i + 1] == non_han[i]:
                 on_boundary = boundaries is None or i in boundaries
-                for length in range(min(MAX_CHARS, n - i), (MIN_CHARS if on_boundary else LOOSE_CHARS) - 1, -1):
+                longest = min(MAX_CHARS, n - i)
+                if longest >= MIN_CHARS and non_han[i + MIN_CHARS] == non_han[i] and (
+                        plain[starts[i]:starts[i + MIN_CHARS] - 1] not in self._openings
+                        and fuzzy[fuzzy_starts[i]:fuzzy_starts[i + MIN_CHARS] - 1] not in self._fuzzy_openings):
+                    longest = MIN_CHARS  # no known word starts with these sounds: no longer span can match
+                for length in range(longest, (MIN_CHARS if on_boundary else LOOSE_CHARS) - 1, -1):
                     end = i + length
                     # A span of three or more same-sound characters is rarely a coincidence, so it
                     # need not sit on word boundaries (jieba cuts a typo anywhere: 养|直证).
