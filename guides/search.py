@@ -380,7 +380,7 @@ class WordingModel:
     def log_odds(self, text: str) -> float:
         """The sum of the weights of the distinct characters and pairs of ``text`` (normalised)."""
         get = self.weights.get
-        return sum(get(g, 0.0) for g in set(char_grams(text)))
+        return math.fsum(get(g, 0.0) for g in set(char_grams(text)))
 
     @classmethod
     def parse(cls, text: str, source: str = WORDING_FILE) -> "WordingModel":
@@ -1044,8 +1044,8 @@ class SearchIndex:
         last = (frozenset(content_tokens(self._tokenizer, stripped[start:end],
                                          [w for w, e in zip(words, ends) if start < e <= end])) & expanded
                 if (start, end) != (0, len(stripped)) else frozenset())
-        mass = sum(coverage_weights[t] for t in expanded - group_words)
-        last_mass = sum(coverage_weights[t] for t in last)
+        mass = math.fsum(coverage_weights[t] for t in expanded - group_words)
+        last_mass = math.fsum(coverage_weights[t] for t in last)
         return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
                       groups=groups, group_words=group_words, lookup=cues.asks_lookup(text),
                       clear_lookup=cues.clearly_asks_lookup(text),
@@ -1069,13 +1069,13 @@ class SearchIndex:
         return frozenset(t for t in tokens if any(_within(word_syllables(t), s) for s in sounds))
 
     def _idf_sum(self, tokens) -> float:
-        return sum(self._idf.get(t, self._default_idf) for t in tokens)
+        return math.fsum(self._idf.get(t, self._default_idf) for t in tokens)
 
     def _example_idf_sum(self, tokens) -> float:
-        return sum(self._example_idf.get(t, self._default_idf) for t in tokens)
+        return math.fsum(self._example_idf.get(t, self._default_idf) for t in tokens)
 
     def _bigram_idf_sum(self, bigrams) -> float:
-        return sum(self._bigram_idf.get(b, self._default_idf) for b in bigrams)
+        return math.fsum(self._bigram_idf.get(b, self._default_idf) for b in bigrams)
 
     def _in_scope(self, regions: list[str]) -> np.ndarray:
         """Per item, whether it is in or serves one of ``regions`` (their parents and subdivisions)."""
@@ -1098,8 +1098,10 @@ class SearchIndex:
         still scores several services. Copies in the places the question names come first.
         """
         tokens, bigrams, examples = self._nominators
+        # Terms in sorted order: the sums below then never depend on the sets' (hash-seeded) order.
+        words = sorted(query.expanded)
         postings = [nominated for terms, nominators in
-                    ((query.expanded, tokens), (query.bigrams, bigrams), (query.expanded, examples))
+                    ((words, tokens), (sorted(query.bigrams), bigrams), (words, examples))
                     for nominated in map(nominators.get, terms) if nominated is not None]
         # One weighted count over every posting (in the same order, so the same sums as term by term).
         if postings:
@@ -1216,15 +1218,15 @@ class SearchIndex:
                 break
             if f.parts.isdisjoint(query.expanded) and f.bigrams.isdisjoint(query.bigrams):
                 continue  # nothing in common: coverage 0 (most alias fields, for most questions)
-            bigram = (BIGRAM_WEIGHT * sum(map(bigram_weight, f.bigrams & query.bigrams)) / f.bigram_mass
+            bigram = (BIGRAM_WEIGHT * math.fsum(map(bigram_weight, f.bigrams & query.bigrams)) / f.bigram_mass
                       if f.bigrams else 0.0)
             common = f.parts & query.tokens
-            word = sum(map(weight, common)) / f.parts_mass if common else 0.0
+            word = math.fsum(map(weight, common)) / f.parts_mass if common else 0.0
             coverage = word if word > bigram else bigram
             if expanded:
                 common_x = f.parts & query.expanded
                 if len(common_x) > len(common):  # the expansion reaches this field (else it adds nothing)
-                    via = EXPANSION_WEIGHT * max(sum(map(weight, common_x)) / f.parts_mass, bigram)
+                    via = EXPANSION_WEIGHT * max(math.fsum(map(weight, common_x)) / f.parts_mass, bigram)
                     if via > coverage:
                         coverage = via
             if position == 0:
@@ -1234,12 +1236,12 @@ class SearchIndex:
         if best == 0.0:
             dept_only = entry.dept_tokens & query.expanded
             if dept_only:
-                best = DEPARTMENT_FIELD_WEIGHT * sum(map(weight, dept_only)) / entry.dept_mass
+                best = DEPARTMENT_FIELD_WEIGHT * math.fsum(map(weight, dept_only)) / entry.dept_mass
         # Words of items are all known words: their weights are the question's own.
         counted = query.coverage_weights.__getitem__
-        q_cov = min(1.0, sum(map(counted, entry.all_tokens & query.expanded)) / query.mass) if query.mass else best
+        q_cov = min(1.0, math.fsum(map(counted, entry.all_tokens & query.expanded)) / query.mass) if query.mass else best
         if query.last_mass and LAST_SENTENCE_WEIGHT:
-            last_cov = min(1.0, sum(map(counted, entry.all_tokens & query.last)) / query.last_mass)
+            last_cov = min(1.0, math.fsum(map(counted, entry.all_tokens & query.last)) / query.last_mass)
             q_cov = max(q_cov, LAST_SENTENCE_WEIGHT * last_cov)
         score = NAME_WEIGHT * best + QUERY_WEIGHT * q_cov + OFFICIAL_NAME_WEIGHT * official
         if entry.examples and query.example_mass:
@@ -1281,7 +1283,7 @@ class SearchIndex:
     def _example_similarity(self, entry: _Entry, query: _Query) -> float:
         """How closely the question resembles the item's example questions (0..1, Dice on word weights)."""
         shared = [0.0] * len(entry.examples)
-        for token in entry.example_tokens & query.expanded:  # a few words: cheaper than a set per example
+        for token in sorted(entry.example_tokens & query.expanded):  # a few words: cheaper than a set per example
             weight = self._example_idf[token]
             for i, words in enumerate(entry.examples):
                 if token in words:
@@ -1296,7 +1298,7 @@ class SearchIndex:
         shared: dict[int, float] = defaultdict(float)
         # How a question asks (几点, 多少钱, 在哪) is what service questions ask too: such words are
         # no evidence that it asks for no service ("车管所几点上班" is not "几点下班了好无聊").
-        for word in query.expanded - self._asking:
+        for word in sorted(query.expanded - self._asking):
             for i in messages.postings.get(word, ()):
                 shared[i] += self._example_idf.get(word, self._default_idf)
         return _best_dice(((s, messages.masses[i]) for i, s in shared.items()), query.example_mass)
@@ -1358,14 +1360,14 @@ class SearchIndex:
         best_cov = max((cov for _, cov, _, _ in scored), default=0.0) or 1.0
         best_sim = max((sim for _, _, sim, _ in scored), default=0.0)
         associated = {t: self._idf[t] for t in query.associated}
-        associated_mass = sum(associated.values()) or 1.0
+        associated_mass = math.fsum(associated.values()) or 1.0
 
         def rank(candidate):
             confidence, cov, sim, entry = candidate
             extra = (RELATIVE_COVERAGE_WEIGHT * (cov / best_cov - cov)
                      + RELATIVE_EXAMPLE_WEIGHT * (sim / (best_sim or 1.0) - sim)
                      + EXAMPLE_RANK_WEIGHT * sim * (1.0 - confidence)
-                     + ASSOCIATION_RANK_WEIGHT * sum(associated[t] for t in entry.all_tokens & query.associated)
+                     + ASSOCIATION_RANK_WEIGHT * math.fsum(associated[t] for t in entry.all_tokens & query.associated)
                      / associated_mass)
             # A place the question did not ask about lowers what the ranking adds, as it lowers the confidence.
             extra *= self._affinity(entry.region_code, query.regions)
@@ -1492,7 +1494,7 @@ class SearchIndex:
             word = query.coverage_weights.get(term)
             return word if word is not None else BIGRAM_WEIGHT * query.bigram_weights[term]
 
-        total = sum(map(weight, frozenset().union(*known))) or 1.0
+        total = math.fsum(map(weight, frozenset().union(*known))) or 1.0
         service = _service(head[0][3].name)
 
         def key(i: int):
@@ -1500,7 +1502,7 @@ class SearchIndex:
             entry = head[i][3]
             if i == 0 or _service(entry.name) == service or SearchIndex._cue_factor(entry, query) < 1.0:
                 return value, length, code
-            gain = sum(map(weight, known[i] - known[0])) - sum(map(weight, known[0] - known[i]))
+            gain = math.fsum(map(weight, known[i] - known[0])) - math.fsum(map(weight, known[0] - known[i]))
             return value - CONTRAST_WEIGHT * gain / total, length, code
 
         return [head[i] for i in sorted(range(len(head)), key=key)] + top[CONTRAST_ITEMS:]

@@ -966,3 +966,54 @@ def test_the_last_sentence_is_the_last_one_not_blank():
     text = "我在番禺。想开店；要办什么证?"
     start, end = _last_sentence_span(text)
     assert text[start:end] == "要办什么证"
+
+
+# Questions whose candidates tie (copies of one service in several places, look-alike items): with
+# sums in the sets' order their ranking and signals changed with the process's hash seed.
+SEED_QUESTIONS = (
+    "刚怀上二胎，要先去政府那报个备才能享受免费产检这些吗",
+    "幼儿园报名老师让带出生证明和户口本，小班学费一般多少钱",
+    "我要去加拿大看女儿，签证那边要证明我们是母女，这个证明去哪里开？",
+    "我是外国籍华人，在这边做了几年生意，打算和朋友投资开一家贸易公司。外国人来投资办公司需要怎么登记？",
+    "我奶奶在老家一个人住，总说自己身体没事，可上次回去发现她走路都不太稳了。怎么劝一个倔强的老太太搬来城里跟我们住？",
+)
+
+SEED_SCRIPT = """
+import json, sys
+from guidebot.db import unit_of_work
+from guides.catalogue import load_directory
+from guides.search import SearchIndex
+from guides.store import import_bundle
+from tests.conftest import CATALOGUE_DIR, migrated_engine
+
+engine = migrated_engine(sys.argv[1])
+with unit_of_work(engine) as session:
+    if sys.argv[2] == "load":
+        import_bundle(session, load_directory(CATALOGUE_DIR))
+    index = SearchIndex.from_session(session)
+for question in json.loads(sys.argv[3]):
+    r = index.search(question)
+    print(json.dumps([[h.code for h in r.results], [h.code for h in r.closest],
+                      [h.score for h in r.results or r.closest], r.signals]))
+"""
+
+
+def test_the_same_question_gets_the_same_ranking_whatever_the_hash_seed(tmp_path):
+    """Each process iterates sets in its own order: sums over them must not decide ties."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import PROJECT_ROOT
+
+    url = f"sqlite:///{tmp_path / 'guides.db'}"
+    outputs = []
+    for seed, step in (("0", "load"), ("1", "read"), ("2", "read")):
+        done = subprocess.run([sys.executable, "-c", SEED_SCRIPT, url, step, json.dumps(SEED_QUESTIONS)],
+                              cwd=PROJECT_ROOT, env={**os.environ, "PYTHONHASHSEED": seed},
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        outputs.append(done.stdout.splitlines())
+    assert len(outputs[0]) == len(SEED_QUESTIONS)
+    assert outputs[1] == outputs[0] and outputs[2] == outputs[0]
