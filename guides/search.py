@@ -222,6 +222,7 @@ class RankingCues:
     facets: tuple[tuple[str, str, tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]], ...] = ()
     amount_questions: tuple[str, ...] = ()  # it asks how much one gets, or a rate (能领多少, 利率)
     fee_words: tuple[str, ...] = ()  # …unless the words follow one of these: a fee (收费标准是多少)
+    service_questions: tuple[str, ...] = ()  # it plainly asks how to get something done (要带什么, 怎么申请)
 
     def words(self) -> frozenset[str]:
         """The cue words of applicant groups, stages and look-ups (who asks, and for which act)."""
@@ -284,6 +285,9 @@ class RankingCues:
     def clearly_asks_lookup(self, text: str) -> bool:
         return any(m in text for m in self.clear_lookup_questions)
 
+    def clearly_asks_service(self, text: str) -> bool:
+        return any(m in text for m in self.service_questions)
+
     def asks_amount(self, text: str) -> bool:
         for cue in self.amount_questions:
             start = text.find(cue)
@@ -329,7 +333,8 @@ def ranking_cues() -> RankingCues:
     return RankingCues(groups, words(data.get("mainland"), "in_name"), words(data.get("advice"), "in_question"),
                        words(data.get("lookups"), "in_name"), words(data.get("lookups"), "in_question"),
                        words(data.get("lookups"), "clearly_in_question"), facets,
-                       words(data.get("amounts"), "in_question"), words(data.get("amounts"), "not_after"))
+                       words(data.get("amounts"), "in_question"), words(data.get("amounts"), "not_after"),
+                       service_questions=words(data.get("lookups"), "service_in_question"))
 
 
 @lru_cache(maxsize=1)
@@ -605,6 +610,7 @@ class _Query:
     groups: frozenset[str] = frozenset()  # applicant groups the question mentions
     lookup: bool = False  # it asks to look something up or check it
     clear_lookup: bool = False  # it plainly asks to look something up (查询, 在哪查, 进度)
+    service: bool = False  # it plainly asks how to get something done (要带什么, 怎么申请) and not to look up
     advice: bool = False  # it asks for advice, opinions or trivia rather than a service
     amount: bool = False  # its ask (a story's last sentence) is how much one gets, or a rate: no guide says
     # facet values (stages) it asks for, and whether it was silent so that the default applies
@@ -1049,6 +1055,7 @@ class SearchIndex:
         return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
                       groups=groups, group_words=group_words, lookup=cues.asks_lookup(text),
                       clear_lookup=cues.clearly_asks_lookup(text),
+                      service=cues.clearly_asks_service(text) and not cues.asks_lookup(text),
                       advice=cues.asks_advice(text), amount=cues.asks_amount(_last_sentence(text)),
                       facets=cues.question_facets(literal),
                       example_mass=self._example_idf_sum(expanded) if self._example_idf else 0.0,
@@ -1377,7 +1384,7 @@ class SearchIndex:
                              query, rank)
         # As many as before the reordering: the copies moved behind other services (_distinct_first)
         # must not be pushed out of the list by the candidates only the reordering looked at.
-        top, margin, shown_margin = self._by_likelihood(top, query.reading)
+        top, margin, shown_margin = self._by_likelihood(top, query.reading, query.service)
         top = top[:max(limit, 2, CONTRAST_ITEMS)]
         # The answer model reads the ranking as it stands: a copy in another place is a runner-up too.
         hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in _distinct_first(top)]
@@ -1398,13 +1405,16 @@ class SearchIndex:
             response.closest = hits
         return response
 
-    def _by_likelihood(self, top: list, text: str) -> tuple[list, float, float]:
+    def _by_likelihood(self, top: list, text: str, service: bool = False) -> tuple[list, float, float]:
         """Reorder the best few candidates by how likely each one's wording makes ``text``, the
         question as the likelihood reads it (``_Query.reading``).
 
         Naive Bayes over characters and character pairs (the question's pairs the catalogue never
         uses are left out): a candidate loses one place for every LIKELIHOOD_RANK_NATS its
-        log-likelihood falls short of the best candidate's. Also returns two margins, NaN when not
+        log-likelihood falls short of the best candidate's. When the question plainly asks how to
+        get something done (``service``: 护照过期了 换个新的咋弄), a look-up item counts as at most
+        as likely as the items ahead of it that are not: its wording shares the subject
+        (首次办理普通护照办证进度查询 and 第一次办护照), not the ask. Also returns two margins, NaN when not
         measured (a leader or rivals without example questions of their own):
 
         * the new leader's over the likeliest other service, per character or pair, at most 1:
@@ -1449,6 +1459,19 @@ class SearchIndex:
         # A guide without example questions has only its names for wording, far less than the
         # others: it keeps its place (as likely as the best), for the others to pass or not.
         likelihoods = [by_service.get(_service(c[3].name), best) if c[3].own_examples else best for c in head]
+        if service:
+            ahead = -math.inf  # the likeliest item ahead that is no look-up
+            for i, c in enumerate(head):
+                if not c[3].lookup:
+                    ahead = max(ahead, likelihoods[i])
+                elif ahead > -math.inf:
+                    likelihoods[i] = min(likelihoods[i], ahead)
+            # The leader's margin reads the same likelihoods (a look-up's copies are all look-ups).
+            by_service = {}
+            for c, likelihood in zip(head, likelihoods):
+                if c[3].own_examples:
+                    key = _service(c[3].name)
+                    by_service[key] = max(by_service.get(key, -math.inf), likelihood)
         order = sorted(range(len(head)), key=lambda i: i + (best - likelihoods[i]) / LIKELIHOOD_RANK_NATS)
         read = [head[i] for i in order] + top[LIKELIHOOD_ITEMS:]
         leader = _service(read[0][3].name)

@@ -795,9 +795,9 @@ def test_the_likelihood_reads_a_misspelt_word_as_the_catalogue_word_it_stands_fo
     seen = []
     original = SearchIndex._by_likelihood
 
-    def spy(self, top, text):
+    def spy(self, top, text, *args):
         seen.append((top, text))
-        return original(self, top, text)
+        return original(self, top, text, *args)
 
     monkeypatch.setattr(SearchIndex, "_by_likelihood", spy)
     question = "护找办理需要什么材料"  # 护找: 护照
@@ -807,6 +807,32 @@ def test_the_likelihood_reads_a_misspelt_word_as_the_catalogue_word_it_stands_fo
     read, margin, _ = original(default_index, top, text)
     raw_read, raw_margin, _ = original(default_index, top, normalise(question))
     assert read[0][3].name == "普通护照签发" and margin > raw_margin + 0.5
+
+
+def test_a_look_up_item_does_not_pass_a_service_on_wording_when_the_question_asks_to_get_it_done(monkeypatch):
+    from guides.search import SearchIndex
+
+    names = ["护照过期换发", "普通护照换发办证进度查询", *OTHER_ITEMS]
+    # The look-up's examples hold the question's subject words (护照, 过期, 换新的) far more often.
+    examples = {0: ["换护照要带什么材料", "在哪办"],
+                1: ["护照过期了换新的 办到哪一步了", "过期护照换新的 进度 换新的护照做好了没",
+                    "护照过期换了新的 过期 换新的 进度"], 2: ["出国要办护照"]}
+    index = plain_index(names, examples=examples)
+    seen = []
+    original = SearchIndex._by_likelihood
+
+    def spy(self, top, text, *args):
+        seen.append((top, text, args))
+        return original(self, top, text, *args)
+
+    monkeypatch.setattr(SearchIndex, "_by_likelihood", spy)
+    for question, service, first in (("护照过期了 换个新的咋弄", True, "X-0"),
+                                     ("护照过期了 换个新的 办到哪了", False, "X-1"),  # it asks to look up
+                                     ("护照过期了换个新的", False, "X-1")):  # no plain ask: the wording decides
+        assert ranked(index.search(question))[0] == first, question
+        top, text, args = seen[-1]
+        assert args == (service,) and top[0][3].code == "X-0", question  # the service scores best
+        assert original(index, top, text, False)[0][0][3].code == "X-1"  # the look-up's wording is likelier
 
 
 def test_a_misspelt_word_counts_as_known_for_the_answer_model():
