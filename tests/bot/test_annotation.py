@@ -23,3 +23,39 @@ def test_the_checker_catches_a_span_that_breaks_the_guide(tmp_path):
     result = subprocess.run([sys.executable, "eval/aspect_spans.py", "--check", str(bad)], cwd=PROJECT_ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and "要带什么材料吗" in result.stdout + result.stderr
+
+
+ALIGNMENT_SCRIPT = """
+import sys
+from pathlib import Path
+sys.path.insert(0, "eval")
+from aspect_spans import read_examples, token_bounds
+for path in sorted(Path(sys.argv[1]).rglob("*.yml")):
+    _, examples = read_examples(path)
+    for ex, (bounds, words) in zip(examples, token_bounds([e.text for e in examples])):
+        for a in ex.annotations:
+            if a.start not in bounds or a.end not in bounds:
+                print(f"{path}:{ex.lineno} [{ex.text[a.start:a.end]}]({a.entity}) cuts {'|'.join(words)}")
+"""
+
+
+def _misaligned(folder) -> list[str]:
+    result = subprocess.run([sys.executable, "-c", ALIGNMENT_SCRIPT, str(folder)], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.splitlines()
+
+
+def test_every_training_entity_span_is_whole_jieba_tokens():
+    """Rasa drops a span that starts or ends inside a token ("Misaligned entity annotation"), so
+    its example teaches nothing about that entity. The tokens are jieba's with the generated
+    catalogue dictionary, which glues words such as 护照办理: the whole word is the span (guide rule 6)."""
+    assert (PROJECT_ROOT / "nlu_data" / "dictionary" / "catalogue.txt").exists(), "run `make catalogue` first"
+    assert _misaligned(PROJECT_ROOT / "nlu_data" / "train") == []
+
+
+def test_the_alignment_check_finds_a_span_inside_a_word(tmp_path):
+    (tmp_path / "bad.yml").write_text('version: "3.1"\nnlu:\n- intent: ask_guide\n  examples: |\n'
+                                      '    - [护照](item)办理流程是什么\n    - [护照办理](item)流程是什么\n', "utf-8")
+    found = _misaligned(tmp_path)
+    assert len(found) == 1 and "[护照](item)" in found[0]
