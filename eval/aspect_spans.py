@@ -272,6 +272,15 @@ def token_bounds(texts: list[str]):
         yield bounds, words
 
 
+def cut_spans(examples: list[Example], entity: str | None = None):
+    """(example, annotation, words) for each span (of ``entity``, or of any) that cuts a jieba word."""
+    chosen = [ex for ex in examples if any(entity in (None, a.entity) for a in ex.annotations)]
+    for ex, (bounds, words) in zip(chosen, token_bounds([ex.text for ex in chosen])):
+        for a in ex.annotations:
+            if entity in (None, a.entity) and not (a.start in bounds and a.end in bounds):
+                yield ex, a, words
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     mode = parser.add_mutually_exclusive_group(required=True)
@@ -350,12 +359,9 @@ def main(argv: list[str] | None = None) -> int:
             path.write_text("\n".join(lines), "utf-8")
             changed += file_changes
         if args.tokens:
-            aspect_examples = [ex for ex in examples if any(a.entity == "aspect" for a in ex.annotations)]
-            for ex, (bounds, words) in zip(aspect_examples, token_bounds([ex.text for ex in aspect_examples])):
-                for a in ex.annotations:
-                    if a.entity == "aspect" and not (a.start in bounds and a.end in bounds):
-                        problems += 1
-                        print(f"{rel}:{ex.lineno}: {a.value}: {ex.marked(a)}  (cuts a word: {'|'.join(words)})")
+            for ex, a, words in cut_spans(examples, "aspect"):
+                problems += 1
+                print(f"{rel}:{ex.lineno}: {a.value}: {ex.marked(a)}  (cuts a word: {'|'.join(words)})")
     if args.missing:
         return 0
     if args.check:  # Rasa reads an aspect's value off its text (entity synonyms): one text, one value

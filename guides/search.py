@@ -1052,10 +1052,11 @@ class SearchIndex:
                 if (start, end) != (0, len(stripped)) else frozenset())
         mass = math.fsum(coverage_weights[t] for t in expanded - group_words)
         last_mass = math.fsum(coverage_weights[t] for t in last)
+        lookup = cues.asks_lookup(text)
         return _Query(full, tokens, expanded, bigrams, regions, departments, department_names,
-                      groups=groups, group_words=group_words, lookup=cues.asks_lookup(text),
+                      groups=groups, group_words=group_words, lookup=lookup,
                       clear_lookup=cues.clearly_asks_lookup(text),
-                      service=cues.clearly_asks_service(text) and not cues.asks_lookup(text),
+                      service=cues.clearly_asks_service(text) and not lookup,
                       advice=cues.asks_advice(text), amount=cues.asks_amount(_last_sentence(text)),
                       facets=cues.question_facets(literal),
                       example_mass=self._example_idf_sum(expanded) if self._example_idf else 0.0,

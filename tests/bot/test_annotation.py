@@ -29,13 +29,10 @@ ALIGNMENT_SCRIPT = """
 import sys
 from pathlib import Path
 sys.path.insert(0, "eval")
-from aspect_spans import read_examples, token_bounds
+from aspect_spans import cut_spans, read_examples
 for path in sorted(Path(sys.argv[1]).rglob("*.yml")):
-    _, examples = read_examples(path)
-    for ex, (bounds, words) in zip(examples, token_bounds([e.text for e in examples])):
-        for a in ex.annotations:
-            if a.start not in bounds or a.end not in bounds:
-                print(f"{path}:{ex.lineno} [{ex.text[a.start:a.end]}]({a.entity}) cuts {'|'.join(words)}")
+    for ex, a, words in cut_spans(read_examples(path)[1]):
+        print(f"{path}:{ex.lineno} [{ex.text[a.start:a.end]}]({a.entity}) cuts {'|'.join(words)}")
 """
 
 
