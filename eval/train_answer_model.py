@@ -45,7 +45,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 MODEL_PATH = ROOT / "guides" / "data" / "answer_model.yaml"
 WORDING_PATH = ROOT / "guides" / "data" / "service_wording.tsv"
-PENALTY = 1.0  # L2 on the standardised weights (not the bias)
+# L2 on the weights (not the bias). A quadratic model has nine times the weights of a linear one
+# but needs no more: 1 did better than 3 in the cross-validation (session 28: as many questions in
+# the top three answered at 0.30 and 0.32, and 6-8 more out-of-scope ones rejected).
+PENALTY = {"linear": 1.0, "quadratic": 1.0}
 WORDING_SMOOTHING = 1.0  # added to each class's count of a character or pair
 WORDING_MIN_COUNT = 3  # a character or pair in fewer fitted questions than this has no weight
 SCORE_RULE = 0.53  # the rule the model replaced: answer when the best item scores this, unless chit-chat
@@ -83,7 +86,7 @@ def collect() -> list[dict]:
     return rows
 
 
-def fit(x: np.ndarray, y: np.ndarray, penalty: float = PENALTY) -> tuple[np.ndarray, float]:
+def fit(x: np.ndarray, y: np.ndarray, penalty: float = PENALTY["linear"]) -> tuple[np.ndarray, float]:
     """L2-penalised logistic regression by Newton's method; returns (weights, bias)."""
     design = np.hstack([x, np.ones((len(x), 1))])
     beta = np.zeros(design.shape[1])
@@ -183,28 +186,59 @@ class Wording:
 class Design:
     """The dev rows as arrays: signals, standardised signals, labels and which rows are fitted."""
 
-    def __init__(self, rows: list[dict], features: list[str] | None = None, wording: Wording | None = None):
+    def __init__(self, rows: list[dict], features: list[str] | None = None, wording: Wording | None = None,
+                 quadratic: bool = True):
         from guides.search import ANSWER_GATES, ANSWER_SIGNALS
 
         self.rows = rows
+        self.quadratic = quadratic
         self.features = list(features or (f for f in ANSWER_SIGNALS if f not in ANSWER_GATES))
         self.x = np.array([[r["signals"][f] for f in self.features] for r in rows], dtype=float)
         self.y = np.array([1.0 if r["in_scope"] else 0.0 for r in rows])
         # A gated question (ANSWER_GATES) is never answered: the model does not decide it.
         self.gated = np.array([any(r["signals"][g] for g in ANSWER_GATES) for r in rows], dtype=bool)
-        self.usable = np.array([(not r["in_scope"]) or r["top3"] for r in rows]) & ~self.gated
+        # The wording is learnt from every question with a meaningful label, gated or not: how a chat
+        # message or a question about a benefit's amount is worded is evidence too.
+        self.worded = np.array([(not r["in_scope"]) or r["top3"] for r in rows])
+        self.usable = self.worded & ~self.gated
         # A partial signal the search could not measure (NaN) is left out of the mean and scale;
         # such a question is decided by the fallback model, which does not read it.
         self.unmeasured = np.isnan(self.x).any(axis=1)
         # The shipped wording model saw every dev question: each row reads a cross-fitted score instead.
         self.wording = None
         if "wording" in self.features:
-            self.wording = wording or Wording(rows, self.usable, self.y)
+            self.wording = wording or Wording(rows, self.worded, self.y)
         if self.wording is not None:
             self.x[:, self.features.index("wording")] = self.wording.scores()
         self.means, self.scales = np.nanmean(self.x, axis=0), np.nanstd(self.x, axis=0)
         self.scales[self.scales == 0] = 1.0
         self.z = np.nan_to_num((self.x - self.means) / self.scales, nan=0.0)
+        # Where the dev questions' signals lie (the wording also as the shipped model, which saw
+        # them all, scores it): a quadratic model's products read each signal's place within it.
+        shipped = self.z.copy()
+        if self.wording is not None:
+            column = self.features.index("wording")
+            shipped[:, column] = (self._shipped_wording() - self.means[column]) / self.scales[column]
+        self.penalty = PENALTY["quadratic" if quadratic else "linear"]
+        both = np.vstack([self.z, shipped])
+        self.lows, self.highs = np.percentile(both, 5, axis=0), np.percentile(both, 95, axis=0)
+        self.highs = np.where(self.highs > self.lows, self.highs, self.lows + 1.0)  # a signal that hardly varies
+
+    def _shipped_wording(self) -> np.ndarray:
+        """Each row's wording score by the model fitted on every dev question (the one shipped)."""
+        weights = self.wording.weights()
+        return np.array([math.fsum(weights.get(g, 0.0) for g in sorted(r["grams"])) for r in self.rows])
+
+    def terms(self, z: np.ndarray) -> np.ndarray:
+        """What the model weighs: the standardised signals, and for a quadratic model also the
+        pairwise products of their places in the dev range (guides.search.AnswerModel)."""
+        if not self.quadratic:
+            return z
+        from guides.search import quadratic_pairs
+
+        u = np.clip((z - self.lows) / (self.highs - self.lows), 0.0, 1.0)
+        pairs = np.array(quadratic_pairs(z.shape[1]))
+        return np.hstack([z, u[:, pairs[:, 0]] * u[:, pairs[:, 1]]])
 
     def _z_without(self, held_out: str) -> np.ndarray:
         """The standardised signals with the wording scored by models that never saw ``held_out``."""
@@ -223,13 +257,16 @@ class Design:
         from guides.search import PARTIAL_SIGNALS
 
         complete = [f for f in self.features if f not in PARTIAL_SIGNALS]
-        return Design(self.rows, complete, self.wording) if complete != self.features else None
+        return Design(self.rows, complete, self.wording, self.quadratic) if complete != self.features else None
 
     def _fitted(self) -> dict:
-        weights, bias = fit(self.z[self.usable], self.y[self.usable])
-        return {"features": self.features, "means": [float(v) for v in self.means],
-                "scales": [float(v) for v in self.scales], "weights": [float(v) for v in weights],
-                "bias": bias}
+        weights, bias = fit(self.terms(self.z)[self.usable], self.y[self.usable], self.penalty)
+        model = {"features": self.features, "means": [float(v) for v in self.means],
+                 "scales": [float(v) for v in self.scales], "weights": [float(v) for v in weights],
+                 "bias": bias, "terms": "quadratic" if self.quadratic else "linear"}
+        if self.quadratic:
+            model |= {"lows": [float(v) for v in self.lows], "highs": [float(v) for v in self.highs]}
+        return model
 
     def model(self, threshold: float) -> dict:
         """The model fitted on every usable row (and its fallback), as answer_model.yaml holds it."""
@@ -243,8 +280,8 @@ class Design:
         out = np.zeros(len(self.rows))
         for name in sorted({r["file"] for r in self.rows}):
             test = np.array([r["file"] == name for r in self.rows])
-            z = self._z_without(name)
-            weights, bias = fit(z[~test & self.usable], self.y[~test & self.usable])
+            z = self.terms(self._z_without(name))
+            weights, bias = fit(z[~test & self.usable], self.y[~test & self.usable], self.penalty)
             out[test] = predict(z[test], weights, bias)
         fallback = self.fallback()
         if fallback is not None and self.unmeasured.any():
@@ -257,16 +294,19 @@ def model_yaml(model: dict, fitted: int) -> str:
         return ", ".join(f"{v:.6g}" for v in values)
 
     def body(part: dict, indent: str = "") -> list[str]:
-        return [f"{indent}features: [{', '.join(part['features'])}]",
-                f"{indent}means: [{floats(part['means'])}]",
-                f"{indent}scales: [{floats(part['scales'])}]",
-                f"{indent}weights: [{floats(part['weights'])}]",
-                f"{indent}bias: {part['bias']:.6g}"]
+        lines = [f"{indent}terms: {part['terms']}",
+                 f"{indent}features: [{', '.join(part['features'])}]",
+                 f"{indent}means: [{floats(part['means'])}]",
+                 f"{indent}scales: [{floats(part['scales'])}]"]
+        if part["terms"] == "quadratic":
+            lines += [f"{indent}lows: [{floats(part['lows'])}]", f"{indent}highs: [{floats(part['highs'])}]"]
+        return lines + [f"{indent}weights: [{floats(part['weights'])}]", f"{indent}bias: {part['bias']:.6g}"]
 
     lines = [
         "# Answer model: written by eval/train_answer_model.py from the dev questions; do not edit by hand.",
         f"# {fitted} dev questions of both catalogues (in scope with the right item in the top 3: answer;",
-        "# out of scope: no answer). Signals are standardised with means and scales.",
+        "# out of scope: no answer). Signals are standardised with means and scales; a quadratic model",
+        "# weighs them, then the products of each pair (i <= j) of their places in [lows, highs].",
         *body(model),
         f"threshold: {model['threshold']}",
     ]
@@ -288,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threshold", type=float, help="answer when the probability reaches this (default: the shipped model's)")
     parser.add_argument("--write", action="store_true", help=f"write {MODEL_PATH.relative_to(ROOT)}")
+    parser.add_argument("--linear", action="store_true", help="fit signals only, without their pairwise products")
     args = parser.parse_args(argv)
 
     from guides.search import ANSWER_FLOOR, answer_model
@@ -295,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.threshold is None:
         args.threshold = answer_model().threshold
 
-    design = Design(collect())
+    design = Design(collect(), quadratic=not args.linear)
     rows, top_score = design.rows, design.signal("top_score")
     print(f"{len(rows)} dev questions with candidates ({int(design.usable.sum())} used for fitting); "
           f"{len({r['file'] for r in rows})} files; {int(design.unmeasured.sum())} with a partial signal unmeasured, "
@@ -303,14 +344,21 @@ def main(argv: list[str] | None = None) -> int:
     held_out = design.held_out()
     rule = (top_score >= SCORE_RULE) & (design.signal("no_service") == 0)
     print(f"  score threshold {SCORE_RULE} (the rule before the model):\n    {figures(rows, rule)}")
-    for threshold in sorted({0.3, 0.35, 0.4, 0.45, 0.5, args.threshold}):
+    for threshold in sorted({0.3, 0.32, 0.34, 0.35, 0.36, 0.38, 0.4, 0.45, 0.5, args.threshold}):
         answered = (held_out >= threshold) & (top_score >= ANSWER_FLOOR) & ~design.gated
         mark = "  <- chosen" if threshold == args.threshold else ""
-        print(f"  model, probability >= {threshold}, cross-validated:{mark}\n    {figures(rows, answered)}")
+        print(f"  {'linear' if args.linear else 'quadratic'} model, probability >= {threshold}, cross-validated:{mark}\n    {figures(rows, answered)}")
 
     model = design.model(args.threshold)
     print("  weights on standardised signals: "
           + ", ".join(f"{f} {w:+.2f}" for f, w in zip(model["features"], model["weights"])))
+    if model["terms"] == "quadratic":
+        from guides.search import quadratic_pairs
+
+        names = model["features"]
+        products = sorted(zip(quadratic_pairs(len(names)), model["weights"][len(names):]), key=lambda p: -abs(p[1]))
+        print("  largest product weights: " + ", ".join(
+            f"{names[i]}*{names[j]} {w:+.2f}" for (i, j), w in products[:8]))
     if model["fallback"]:
         print("  fallback (a partial signal unmeasured): "
               + ", ".join(f"{f} {w:+.2f}" for f, w in zip(model["fallback"]["features"], model["fallback"]["weights"])))
@@ -318,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         MODEL_PATH.write_text(model_yaml(model, int(design.usable.sum())), "utf-8")
         print(f"wrote {MODEL_PATH.relative_to(ROOT)}")
         if design.wording is not None:
-            WORDING_PATH.write_text(wording_tsv(design.wording.weights(), int(design.usable.sum())), "utf-8")
+            WORDING_PATH.write_text(wording_tsv(design.wording.weights(), int(design.worded.sum())), "utf-8")
             print(f"wrote {WORDING_PATH.relative_to(ROOT)}")
     return 0
 

@@ -50,7 +50,8 @@ chit-chat, consumer and technology questions, and the procedures of banks, emplo
 how the question's wording alone speaks for asking a service, :class:`WordingModel`; and the
 likelihood margins of the leader, and of the services the answer shows, over the likeliest other
 service, or a fallback model without them when they cannot be measured), trained on the dev
-questions. A question asking how much a benefit pays (:data:`ANSWER_GATES`) is never answered.
+questions. A question asking how much a benefit pays, or none of whose words the catalogue knows
+(:data:`ANSWER_GATES`), is never answered.
 When the model says no, or the best item scores below :data:`ANSWER_FLOOR`, nothing is returned:
 the caller says "no confident match" and may offer :meth:`SearchResponse.suggestions` as
 suggestions, never as an answer. When it says yes, the items beside the answer are those that
@@ -356,13 +357,16 @@ def not_a_service_examples() -> tuple[str, ...]:
 ANSWER_SIGNALS = ("top_score", "second_score", "top_coverage", "top_resemblance", "best_resemblance",
                   "no_service_resemblance", "no_service", "known_words", "advice", "clear_lookup",
                   "top_unexplained", "asks_amount", "likelihood_margin", "shown_margin", "wording",
-                  "place_mismatch")
+                  "place_mismatch", "no_known_words")
 
 
 # Signals that rule an answer out whatever the answer model says (the model does not read them):
-# a question asking how much a benefit pays or a loan's rate (失业金一个月能领多少) asks what no
-# guide holds, however clearly it names the item; its closest items are offered instead.
-ANSWER_GATES = ("asks_amount",)
+# - a question asking how much a benefit pays or a loan's rate (失业金一个月能领多少) asks what no
+#   guide holds, however clearly it names the item; its closest items are offered instead;
+# - a question none of whose words is a catalogue word, or a misspelling of one (长城到底有多长),
+#   names no service: whatever it shares with an item is a character or a turn of phrase. All 226
+#   such dev questions are out of scope, yet a model may weigh the rest of its signals highly.
+ANSWER_GATES = ("asks_amount", "no_known_words")
 
 # Signals a search cannot always measure (NaN then): the likelihood margins need a leader and a
 # rival with example questions of their own, which a guide just added or a small catalogue lacks.
@@ -416,6 +420,12 @@ def wording_model() -> WordingModel:
     return WordingModel.parse(text, f"guides/data/{WORDING_FILE}")
 
 
+@lru_cache(maxsize=8)
+def quadratic_pairs(n: int) -> tuple[tuple[int, int], ...]:
+    """The (i, j) signal pairs, i <= j, whose products a quadratic answer model weighs, in its order."""
+    return tuple(itertools.combinations_with_replacement(range(n), 2))
+
+
 @dataclass(frozen=True)
 class AnswerModel:
     """Logistic model of "the best items answer the question", trained on the dev questions.
@@ -425,6 +435,14 @@ class AnswerModel:
     reaches ``threshold``. A question whose signals include an unmeasured one (NaN) is decided by
     ``fallback``, the model fitted on the same questions without the PARTIAL_SIGNALS: the other
     weights of the full model lean on the partial signals and would misjudge it.
+
+    A ``quadratic`` model also weighs products of signal pairs (``quadratic_pairs``, squares
+    included): one signal's evidence may depend on another's (a low likelihood margin matters less
+    when the top score is high). A product reads each signal's place between ``lows`` and
+    ``highs`` (its 5th and 95th percentiles over the dev questions, standardised) as a number in
+    [0, 1], so every product grows with both signals and vanishes when either is at its low end: a
+    plain product of standardised signals would turn two very low ones (a chat message that
+    scarcely matches any item) into strong evidence.
     """
 
     features: tuple[str, ...]
@@ -434,15 +452,24 @@ class AnswerModel:
     bias: float
     threshold: float
     fallback: "AnswerModel | None" = None
+    lows: tuple[float, ...] | None = None  # set for a quadratic model only
+    highs: tuple[float, ...] | None = None
+
+    @property
+    def quadratic(self) -> bool:
+        return self.lows is not None
 
     def probability(self, signals: dict[str, float]) -> float:
         if self.fallback is not None and any(math.isnan(signals[f]) for f in self.features):
             return self.fallback.probability(signals)
         # Without a fallback an unmeasured signal is neutral: it reads as the dev questions' mean.
-        z = self.bias + sum(w * (signals[f] - m) / s
-                            for f, m, s, w in zip(self.features, self.means, self.scales, self.weights)
-                            if not math.isnan(signals[f]))
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+        z = [0.0 if math.isnan(signals[f]) else (signals[f] - m) / s
+             for f, m, s in zip(self.features, self.means, self.scales)]
+        if self.quadratic:
+            u = [min(1.0, max(0.0, (v - lo) / (hi - lo))) for v, lo, hi in zip(z, self.lows, self.highs)]
+            z += [u[i] * u[j] for i, j in quadratic_pairs(len(self.features))]
+        logit = self.bias + math.fsum(w * v for w, v in zip(self.weights, z))
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, logit))))
 
     def answers(self, signals: dict[str, float]) -> bool:
         """Whether the best items answer the question."""
@@ -453,10 +480,15 @@ class AnswerModel:
         """Validate and build; a malformed model is a precise error, never a silent default."""
         if not isinstance(data, dict):
             raise ValueError(f"{source}: expected a mapping")
+        terms = data.get("terms", "linear")
+        if terms not in ("linear", "quadratic"):
+            raise ValueError(f"{source}: terms must be linear or quadratic, not {terms!r}")
         try:
             features = tuple(str(f) for f in data["features"])
             columns = [tuple(float(x) for x in data[key]) for key in ("means", "scales", "weights")]
             bias, threshold = float(data["bias"]), float(data["threshold"])
+            bounds = ([tuple(float(x) for x in data[key]) for key in ("lows", "highs")]
+                      if terms == "quadratic" else [None, None])
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"{source}: missing or non-numeric field ({exc})") from None
         unknown = [f for f in features if f not in ANSWER_SIGNALS]
@@ -465,10 +497,17 @@ class AnswerModel:
         gates = [f for f in features if f in ANSWER_GATES]
         if gates:
             raise ValueError(f"{source}: reads gate signals {gates}, which decide without the model: retrain it")
-        if any(len(c) != len(features) for c in columns):
-            raise ValueError(f"{source}: means, scales and weights need one value per feature ({len(features)})")
+        n = len(features)
+        if any(len(c) != n for c in [*columns[:2], *(b for b in bounds if b is not None)]):
+            raise ValueError(f"{source}: means, scales (and lows, highs) need one value per feature ({n})")
+        expected = n + len(quadratic_pairs(n)) if terms == "quadratic" else n
+        if len(columns[2]) != expected:
+            raise ValueError(f"{source}: a {terms} model over {n} features needs {expected} weights, "
+                             f"not {len(columns[2])}")
         if any(not x > 0 for x in columns[1]) or not 0.0 < threshold < 1.0:
             raise ValueError(f"{source}: scales must be positive and the threshold within (0, 1)")
+        if terms == "quadratic" and any(not lo < hi for lo, hi in zip(*bounds)):
+            raise ValueError(f"{source}: each low must be below its high")
         fallback = None
         if data.get("fallback") is not None:
             inner = data["fallback"]
@@ -478,7 +517,7 @@ class AnswerModel:
             partial = [f for f in fallback.features if f in PARTIAL_SIGNALS]
             if partial:
                 raise ValueError(f"{source}: fallback: reads signals that may be unmeasured: {partial}")
-        return cls(features, *columns, bias, threshold, fallback)
+        return cls(features, *columns, bias, threshold, fallback, *bounds)
 
 
 @lru_cache(maxsize=1)
@@ -1544,7 +1583,8 @@ class SearchIndex:
                 "known_words": known, "advice": float(query.advice), "clear_lookup": float(query.clear_lookup),
                 "top_unexplained": self._unexplained([c[3] for c in top[:UNEXPLAINED_ITEMS]], query),
                 "asks_amount": float(query.amount), "likelihood_margin": margin, "shown_margin": shown_margin,
-                "wording": query.wording, "place_mismatch": self._place_mismatch(leader, query)}
+                "wording": query.wording, "place_mismatch": self._place_mismatch(leader, query),
+                "no_known_words": float(known == 0.0)}
 
     def _place_mismatch(self, entry: _Entry, query: _Query) -> float:
         """1.0 when the question names places and the best item is in none of them nor serves them

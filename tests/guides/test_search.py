@@ -183,10 +183,10 @@ def test_items_for_a_group_of_applicants_rank_below_the_general_item_unless_the_
     index = plain_index(["机动车驾驶证初次申领(大陆居民申领小型汽车准驾车型)",
                          "机动车驾驶证初次申领(外国人申领小型汽车准驾车型)",
                          "机动车驾驶证初次申领(台湾居民申领小型汽车准驾车型)"])
-    assert codes(index.search("小型汽车驾驶证初次申领"))[0] == "X-0"
-    assert codes(index.search("我是外国人，小型汽车驾驶证初次申领"))[0] == "X-1"
+    assert ranked(index.search("小型汽车驾驶证初次申领"))[0] == "X-0"
+    assert ranked(index.search("我是外国人，小型汽车驾驶证初次申领"))[0] == "X-1"
     # The mainland item is the general case: a question naming another group means that group.
-    assert codes(index.search("台湾人在大陆初次申领小型汽车驾驶证"))[0] == "X-2"
+    assert ranked(index.search("台湾人在大陆初次申领小型汽车驾驶证"))[0] == "X-2"
 
 
 def test_look_up_items_rank_below_the_service_unless_the_question_looks_something_up():
@@ -202,7 +202,7 @@ def test_a_question_that_plainly_looks_something_up_prefers_the_look_up_item():
     assert ranked(index.search("毕业生档案"))[0] == "X-0"
     assert ranked(index.search("想查一下毕业生档案"))[0] == "X-1"
     # 查 alone is no plain look-up (检查 and 查出病 contain it too): the service keeps its score.
-    scores = {h.code: h.score for h in index.search("检查毕业生档案").results}
+    scores = {h.code: h.score for h in ranked_hits(index.search("检查毕业生档案"))}
     assert scores["X-0"] >= scores["X-1"]
 
 
@@ -676,6 +676,18 @@ def test_the_shipped_answer_model_trusts_high_scores_and_distrusts_chat_like_que
      "may be unmeasured"),
     ({"features": ["top_score"], "means": [0], "scales": [1], "weights": [1], "bias": 0, "threshold": 0.5,
       "fallback": {"features": ["top_score"], "means": [0], "scales": [1], "weights": [1]}}, "fallback: missing"),
+    ({"features": ["top_score"], "means": [0], "scales": [1], "weights": [1, 2], "bias": 0, "threshold": 0.5},
+     "a linear model over 1 features needs 1 weights, not 2"),
+    ({"terms": "cubic", "features": ["top_score"], "means": [0], "scales": [1], "weights": [1], "bias": 0,
+      "threshold": 0.5}, "terms must be linear or quadratic"),
+    ({"terms": "quadratic", "features": ["top_score"], "means": [0], "scales": [1], "weights": [1, 2], "bias": 0,
+      "threshold": 0.5}, "missing"),  # no lows and highs
+    ({"terms": "quadratic", "features": ["top_score"], "means": [0], "scales": [1], "lows": [0], "highs": [1],
+      "weights": [1], "bias": 0, "threshold": 0.5}, "needs 2 weights, not 1"),
+    ({"terms": "quadratic", "features": ["top_score"], "means": [0], "scales": [1], "lows": [1], "highs": [1],
+      "weights": [1, 2], "bias": 0, "threshold": 0.5}, "below its high"),
+    ({"terms": "quadratic", "features": ["top_score"], "means": [0], "scales": [1], "lows": [0, 0], "highs": [1, 1],
+      "weights": [1, 2], "bias": 0, "threshold": 0.5}, "one value per feature"),
 ])
 def test_a_malformed_answer_model_is_a_precise_error(broken, message):
     from guides.search import AnswerModel
@@ -723,6 +735,47 @@ def test_a_question_asking_how_much_one_gets_counts_against_answering(default_in
         assert default_index.search(question).results, question
     # A gate, not a weight: however clearly the question names the item, the model does not decide.
     assert "asks_amount" not in answer_model().features
+
+
+def test_a_question_without_a_catalogue_word_is_never_answered_but_its_item_is_offered(monkeypatch):
+    import guides.search as search
+
+    # The question shares an example's words, none of them a word of any item.
+    index = plain_index(OTHER_ITEMS, examples={0: ["长城到底有多长，护照要多久"]})
+    monkeypatch.setattr(search, "answer_model", lambda: _constant_model(10.0))  # always sure
+    chat = index.search("长城到底有多长")
+    assert chat.signals["no_known_words"] == 1.0 and chat.closest[0].score >= search.ANSWER_FLOOR
+    assert chat.results == [] and codes_of(chat.suggestions()) == ["X-0"]
+    # One known word (or a misspelling of one) lifts the gate.
+    assert index.search("长城到底有多长，护照").signals["no_known_words"] == 0.0
+    assert index.search("户照到底要多久").signals["no_known_words"] == 0.0
+    monkeypatch.setattr(search, "ANSWER_GATES", ("asks_amount",))
+    assert codes(index.search("长城到底有多长")) == ["X-0"]
+    # A gate, not a weight.
+    assert "no_known_words" not in answer_model().features
+
+
+def test_a_quadratic_answer_model_weighs_products_of_the_signals_places_in_the_dev_range():
+    from guides.search import AnswerModel, quadratic_pairs
+
+    assert quadratic_pairs(3) == ((0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2))
+    data = {"terms": "quadratic", "features": ["top_score", "top_coverage"], "means": [0.5, 0.5],
+            "scales": [0.25, 0.25], "lows": [-1.0, -2.0], "highs": [1.0, 2.0],
+            "weights": [1.0, -1.0, 0.5, 2.0, -3.0], "bias": 0.1, "threshold": 0.5}
+    model = AnswerModel.from_dict(data)
+    assert model.quadratic and not AnswerModel.from_dict({**data, "terms": "linear", "weights": [1.0, -1.0]}).quadratic
+
+    def logit(top_score, coverage):
+        p = model.probability({"top_score": top_score, "top_coverage": coverage})
+        return math.log(p / (1 - p))
+
+    # z = (0.75, 0.25) -> (1, -1); places in [lows, highs]: (1.0, 0.25).
+    expected = 0.1 + 1.0 * 1 - 1.0 * -1 + 0.5 * 1.0 * 1.0 + 2.0 * 1.0 * 0.25 - 3.0 * 0.25 * 0.25
+    assert logit(0.75, 0.25) == pytest.approx(expected)
+    # Beyond the dev range a product no longer grows (the linear terms still do)…
+    assert logit(2.0, 0.25) - logit(0.75, 0.25) == pytest.approx(1.0 * (2.0 - 0.75) / 0.25)
+    # …and at its low end every product with that signal vanishes.
+    assert logit(0.0, 0.9) == pytest.approx(0.1 + 1.0 * -2 - 1.0 * 1.6 + 0.0 + 0.0 - 3.0 * 0.9 * 0.9)
 
 
 def test_a_question_word_alone_names_no_item(default_index):
