@@ -9,7 +9,7 @@ modifiers stay outside, and a span never cuts a word. This script applies exactl
     .venv/bin/python eval/aspect_spans.py --missing [FILE ...] # heads left without any aspect span
     .venv/bin/python eval/aspect_spans.py --table              # the head lexicon as a Markdown table
     .venv/bin/python eval/aspect_spans.py --coverage           # heads no training example uses yet
-    .venv-rasa/bin/python eval/aspect_spans.py --check --tokens  # also: spans on jieba word bounds
+    .venv-rasa/bin/python eval/aspect_spans.py --check --tokens  # also: every span on jieba word bounds
 
 Without FILE: nlu_data/train/*.yml (not generated/) and nlu_data/test/nlu_test.yml.
 
@@ -130,8 +130,8 @@ class Example:
         return self.prefix + "".join(out) + self.text[pos:]
 
     def marked(self, only: Annotation | None = None) -> str:
-        """The text with [brackets] around aspect spans (or just ``only``)."""
-        spans = [a for a in self.annotations if a.entity == "aspect" and (only is None or a is only)]
+        """The text with [brackets] around aspect spans (or just ``only``, of any entity)."""
+        spans = [a for a in self.annotations if a is only or (only is None and a.entity == "aspect")]
         out, pos = [], 0
         for a in sorted(spans, key=lambda a: a.start):
             out.append(self.text[pos:a.start] + "[" + self.text[a.start:a.end] + "]")
@@ -290,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--table", action="store_true", help="print the head lexicon as a Markdown table")
     mode.add_argument("--coverage", action="store_true",
                       help="lexicon heads no training span uses (Rasa maps a value only from seen span texts)")
-    parser.add_argument("--tokens", action="store_true", help="with --check: spans must sit on jieba word bounds")
+    parser.add_argument("--tokens", action="store_true",
+                        help="with --check: spans of every entity must sit on jieba word bounds")
     parser.add_argument("files", nargs="*", type=Path)
     args = parser.parse_args(argv)
 
@@ -359,9 +360,10 @@ def main(argv: list[str] | None = None) -> int:
             path.write_text("\n".join(lines), "utf-8")
             changed += file_changes
         if args.tokens:
-            for ex, a, words in cut_spans(examples, "aspect"):
+            for ex, a, words in cut_spans(examples):  # every entity: guide rule 6 holds for item and region too
                 problems += 1
-                print(f"{rel}:{ex.lineno}: {a.value}: {ex.marked(a)}  (cuts a word: {'|'.join(words)})")
+                label = a.value if a.entity == "aspect" else a.entity
+                print(f"{rel}:{ex.lineno}: {label}: {ex.marked(a)}  (cuts a word: {'|'.join(words)})")
     if args.missing:
         return 0
     if args.check:  # Rasa reads an aspect's value off its text (entity synonyms): one text, one value

@@ -58,3 +58,12 @@ def test_the_alignment_check_finds_a_span_inside_a_word(tmp_path):
                                       '    - [护照](item)办理流程是什么\n    - [护照办理](item)流程是什么\n', "utf-8")
     found = _misaligned(tmp_path)
     assert len(found) == 1 and "[护照](item)" in found[0]
+
+
+def test_the_documented_token_check_reports_a_span_of_any_entity_inside_a_word(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text('version: "3.1"\nnlu:\n- intent: ask_guide\n  examples: |\n'
+                   '    - [护照](item)办理[流程]{"entity": "aspect", "value": "流程"}是什么\n', "utf-8")
+    result = subprocess.run([sys.executable, "eval/aspect_spans.py", "--check", "--tokens", str(bad)],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "item: [护照]办理流程是什么" in result.stdout
