@@ -4,7 +4,9 @@ The search ranks items, then decides whether its best items answer the question 
 should say "no confident match". That decision reads a few signals of the search (ANSWER_SIGNALS
 in guides/search.py: the top scores, how much of the question the top item explains, how much
 the question resembles the items' example questions and the messages that ask for no service…)
-through a logistic model. This script fits the model on the dev split only:
+through a logistic model over the signals and the products of each pair of them (guides.search.
+AnswerModel; ``--linear`` fits the signals alone, for comparison). This script fits the model on
+the dev split only:
 
 - positives: labelled questions whose right item is among the top three;
 - negatives: out-of-scope questions;
@@ -16,7 +18,8 @@ A question whose likelihood margin could not be measured (PARTIAL_SIGNALS) is de
 fallback model fitted on the same questions without that signal; both are written.
 
 One signal, the question's wording (guides.search.WordingModel), is itself learnt here: naive
-Bayes log-odds of characters and character pairs, answerable questions against out-of-scope ones,
+Bayes log-odds of characters and character pairs, answerable questions against out-of-scope ones
+(gated questions included: how a chat message is worded is evidence too),
 written to guides/data/service_wording.tsv. The answer model is fitted on cross-fitted wording
 scores (each question's from the dev questions of the other files), and the cross-validation
 scores a held-out file by wording models that saw neither it nor the question's own file.
@@ -25,7 +28,7 @@ It first prints a leave-one-file-out cross-validation (each question file predic
 fitted on the others) next to the score-threshold rule the model replaces, then fits on all dev
 questions and writes the model. The test splits are never read.
 
-Usage: python eval/train_answer_model.py [--threshold P] [--write]   (P: the shipped model's, by default)
+Usage: python eval/train_answer_model.py [--threshold P] [--linear] [--write]   (P: the shipped model's, by default)
 Retrain after changing the scoring, the search data files or the dev questions.
 """
 
