@@ -51,7 +51,7 @@ WORDING_PATH = ROOT / "guides" / "data" / "service_wording.tsv"
 # L2 on the weights (not the bias). A quadratic model has nine times the weights of a linear one
 # but needs no more: 1 did better than 3 in the cross-validation (session 28: as many questions in
 # the top three answered at 0.30 and 0.32, and 6-8 more out-of-scope ones rejected).
-PENALTY = {"linear": 1.0, "quadratic": 1.0}
+PENALTY = 1.0
 WORDING_SMOOTHING = 1.0  # added to each class's count of a character or pair
 WORDING_MIN_COUNT = 3  # a character or pair in fewer fitted questions than this has no weight
 SCORE_RULE = 0.53  # the rule the model replaced: answer when the best item scores this, unless chit-chat
@@ -89,7 +89,7 @@ def collect() -> list[dict]:
     return rows
 
 
-def fit(x: np.ndarray, y: np.ndarray, penalty: float = PENALTY["linear"]) -> tuple[np.ndarray, float]:
+def fit(x: np.ndarray, y: np.ndarray, penalty: float = PENALTY) -> tuple[np.ndarray, float]:
     """L2-penalised logistic regression by Newton's method; returns (weights, bias)."""
     design = np.hstack([x, np.ones((len(x), 1))])
     beta = np.zeros(design.shape[1])
@@ -222,7 +222,6 @@ class Design:
         if self.wording is not None:
             column = self.features.index("wording")
             shipped[:, column] = (self._shipped_wording() - self.means[column]) / self.scales[column]
-        self.penalty = PENALTY["quadratic" if quadratic else "linear"]
         both = np.vstack([self.z, shipped])
         self.lows, self.highs = np.percentile(both, 5, axis=0), np.percentile(both, 95, axis=0)
         self.highs = np.where(self.highs > self.lows, self.highs, self.lows + 1.0)  # a signal that hardly varies
@@ -263,7 +262,7 @@ class Design:
         return Design(self.rows, complete, self.wording, self.quadratic) if complete != self.features else None
 
     def _fitted(self) -> dict:
-        weights, bias = fit(self.terms(self.z)[self.usable], self.y[self.usable], self.penalty)
+        weights, bias = fit(self.terms(self.z)[self.usable], self.y[self.usable])
         model = {"features": self.features, "means": [float(v) for v in self.means],
                  "scales": [float(v) for v in self.scales], "weights": [float(v) for v in weights],
                  "bias": bias, "terms": "quadratic" if self.quadratic else "linear"}
@@ -284,7 +283,7 @@ class Design:
         for name in sorted({r["file"] for r in self.rows}):
             test = np.array([r["file"] == name for r in self.rows])
             z = self.terms(self._z_without(name))
-            weights, bias = fit(z[~test & self.usable], self.y[~test & self.usable], self.penalty)
+            weights, bias = fit(z[~test & self.usable], self.y[~test & self.usable])
             out[test] = predict(z[test], weights, bias)
         fallback = self.fallback()
         if fallback is not None and self.unmeasured.any():
