@@ -82,6 +82,7 @@ test: setup model browser  ## Run every test (SQLite, PostgreSQL, Rasa data and 
 
 eval: model demo  ## Print search, NLU and end-to-end accuracy figures on the held-out sets
 	$(BIN)/python eval/search_eval.py --failures 5
+	$(BIN)/python eval/train_rank_model.py
 	$(BIN)/python eval/train_answer_model.py
 	$(BIN)/python eval/missing_examples_eval.py
 	$(RASA_VENV)/bin/python eval/nlu_eval.py --model models/guidebot.tar.gz

@@ -139,6 +139,7 @@ LIKELIHOOD_RARE_FRACTION = 0.02  # …reading the characters and pairs in fewer 
 SHOWN_SERVICES = 3  # the services an answer shows: its item and the alternatives beside it
 NAMES_STAND_IN = True  # an item without example questions has its name and aliases as examples
 ABBREVIATIONS = True  # abbreviations generated from the item names are read in questions (guides/abbreviations.py)
+RANK_MODEL = True  # the likelihood window is ordered by the rank model (guides/data/rank_model.yaml)
 
 
 def _data_file(name: str):
@@ -526,6 +527,69 @@ def answer_model() -> AnswerModel:
     return AnswerModel.from_dict(_data_file("answer_model.yaml"), "guides/data/answer_model.yaml")
 
 
+# What the rank model reads of each candidate in the likelihood window (SearchIndex._rank_features):
+# - place, cue, department: the region affinity, the ranking cues' factor, the department named;
+# - first, second, third, position: its place in the hand-weighed order (the likelihood order);
+# - window_position: its place before the likelihood reordered the window;
+# - confidence, confidence_gap, coverage_share, resemblance, resemblance_gap: its score and how
+#   much of the question it covers and resembles, also against the best candidate's;
+# - likelihood_gap, rare_likelihood_gap: how far its wording's log-likelihood of the question
+#   falls short of the likeliest candidate's, per character or pair (plain, and weighed by rarity);
+# - lookup_for_service: a look-up item for a question that plainly asks to get something done.
+RANK_FEATURES = ("place", "cue", "department", "first", "second", "third", "position", "window_position",
+                 "confidence", "confidence_gap", "coverage_share", "resemblance", "resemblance_gap",
+                 "likelihood_gap", "rare_likelihood_gap", "lookup_for_service")
+
+
+@dataclass(frozen=True)
+class RankModel:
+    """Linear scorer of the candidates in the likelihood window, trained on the dev questions.
+
+    ``guides/data/rank_model.yaml`` is written by ``eval/train_rank_model.py`` (a conditional
+    logit: which candidate of the window is a right one). The window is put in the order of
+    its scores; ties keep the hand-weighed order, which is also one of its features.
+    """
+
+    features: tuple[str, ...]
+    means: tuple[float, ...]
+    scales: tuple[float, ...]
+    weights: tuple[float, ...]
+
+    def scores(self, rows: list[dict[str, float]]) -> list[float]:
+        """Each candidate's score (up to a constant shared by the window, which orders nothing)."""
+        factors = [(f, w / s) for f, s, w in zip(self.features, self.scales, self.weights)]
+        # A plain sum in a fixed order: the same in every process, like the exact sums elsewhere.
+        return [sum(row[f] * k for f, k in factors) for row in rows]
+
+    @classmethod
+    def from_dict(cls, data, source: str = "rank model") -> "RankModel":
+        """Validate and build; a malformed model is a precise error, never a silent default."""
+        if not isinstance(data, dict):
+            raise ValueError(f"{source}: expected a mapping")
+        try:
+            features = tuple(str(f) for f in data["features"])
+            columns = [tuple(float(x) for x in data[key]) for key in ("means", "scales", "weights")]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{source}: missing or non-numeric field ({exc})") from None
+        unknown = [f for f in features if f not in RANK_FEATURES]
+        if unknown:
+            raise ValueError(f"{source}: unknown features {unknown}; known: {list(RANK_FEATURES)}")
+        if not features or any(len(c) != len(features) for c in columns):
+            raise ValueError(f"{source}: means, scales and weights need one value per feature ({len(features)})")
+        if any(not (x > 0 and math.isfinite(x)) for x in columns[1]) or not all(
+                math.isfinite(x) for c in (columns[0], columns[2]) for x in c):
+            raise ValueError(f"{source}: scales must be positive and every number finite")
+        return cls(features, *columns)
+
+
+@lru_cache(maxsize=1)
+def rank_model() -> RankModel | None:
+    """The shipped rank model (guides/data/rank_model.yaml); None while ``RANK_MODEL`` is off."""
+    if not RANK_MODEL:
+        return None
+    return RankModel.from_dict(_data_file("rank_model.yaml"), "guides/data/rank_model.yaml")
+
+
 @dataclass(frozen=True)
 class Hit:
     code: str
@@ -553,6 +617,9 @@ class SearchResponse:
     departments: list[str] = field(default_factory=list)  # department codes it mentions
     not_a_service: bool = False  # it resembles a message that asks for no service
     signals: dict[str, float] = field(default_factory=dict)  # what the answer model read (ANSWER_SIGNALS)
+    # The likelihood window as the rank model read it: (code, RANK_FEATURES values) in the
+    # hand-weighed order, for eval/train_rank_model.py.
+    window: list[tuple[str, dict[str, float]]] = field(default_factory=list)
 
     @property
     def confident(self) -> bool:
@@ -1424,7 +1491,7 @@ class SearchIndex:
                              query, rank)
         # As many as before the reordering: the copies moved behind other services (_distinct_first)
         # must not be pushed out of the list by the candidates only the reordering looked at.
-        top, margin, shown_margin = self._by_likelihood(top, query.reading, query.service)
+        top, margin, shown_margin = self._by_likelihood(top, query.reading, query.service, query, response.window)
         top = top[:max(limit, 2, CONTRAST_ITEMS)]
         # The answer model reads the ranking as it stands: a copy in another place is a runner-up too.
         hits = [Hit(e.code, e.name, e.department, e.region_code, s) for s, _, _, e in _distinct_first(top)]
@@ -1445,7 +1512,8 @@ class SearchIndex:
             response.closest = hits
         return response
 
-    def _by_likelihood(self, top: list, text: str, service: bool = False) -> tuple[list, float, float]:
+    def _by_likelihood(self, top: list, text: str, service: bool = False, query: _Query | None = None,
+                       window: list | None = None) -> tuple[list, float, float]:
         """Reorder the best few candidates by how likely each one's wording makes ``text``, the
         question as the likelihood reads it (``_Query.reading``).
 
@@ -1513,6 +1581,20 @@ class SearchIndex:
                     key = _service(c[3].name)
                     by_service[key] = max(by_service.get(key, -math.inf), likelihood)
         order = sorted(range(len(head)), key=lambda i: i + (best - likelihoods[i]) / LIKELIHOOD_RANK_NATS)
+        if query is not None:
+            # The rank model weighs the same evidence, the hand-weighed order among it, as the dev
+            # questions say; without it (RANK_MODEL off) that order stands.
+            rows = self._rank_features(head, order, query, service, likelihoods, best, weighted, len(grams), total)
+            if window is not None:
+                window[:] = [(c[3].code, row) for c, row in zip(head, rows)]
+            model = rank_model()
+            if model is not None:
+                # A guide without example questions of its own keeps its place, as above: its
+                # likelihood, read from its names alone, says nothing the model could weigh.
+                scores = model.scores(rows)
+                place = {i: k for k, i in enumerate(order)}
+                worded = iter(sorted((i for i in order if head[i][3].own_examples), key=lambda i: (-scores[i], place[i])))
+                order = [next(worded) if head[i][3].own_examples else i for i in order]
         read = [head[i] for i in order] + top[LIKELIHOOD_ITEMS:]
         leader = _service(read[0][3].name)
         rivals = [v for k, v in by_service.items() if k != leader]
@@ -1528,6 +1610,31 @@ class SearchIndex:
             # No character or pair rarer than every item's wording: no evidence either way.
             shown_margin = min(1.0, (best_shown - max(others)) / total) if total > 0 else 0.0
         return read, margin, shown_margin
+
+    def _rank_features(self, head: list, order: list[int], query: _Query, service: bool, likelihoods: list[float],
+                       best: float, weighted: dict[str, float], grams: int, total: float) -> list[dict[str, float]]:
+        """RANK_FEATURES of each candidate in the likelihood window (``head``, in its order before
+        the likelihood; ``order``: the hand-weighed order of the likelihood)."""
+        place = {i: k for k, i in enumerate(order)}
+        top_confidence = max(c[0] for c in head)
+        top_coverage = max(c[1] for c in head) or 1.0
+        top_resemblance = max(c[2] for c in head)
+        best_weighted = max(weighted.values())
+        rows = []
+        for i, (confidence, coverage, resemblance, entry) in enumerate(head):
+            k = place[i]
+            rare = weighted.get(_service(entry.name), best_weighted) if entry.own_examples else best_weighted
+            rows.append({
+                "place": self._affinity(entry.region_code, query.regions), "cue": self._cue_factor(entry, query),
+                "department": float(entry.department_code in query.departments),
+                "first": float(k == 0), "second": float(k == 1), "third": float(k == 2), "position": 1.0 / (1 + k),
+                "window_position": 1.0 / (1 + i), "confidence": confidence,
+                "confidence_gap": confidence - top_confidence, "coverage_share": coverage / top_coverage,
+                "resemblance": resemblance, "resemblance_gap": resemblance - top_resemblance,
+                "likelihood_gap": (likelihoods[i] - best) / grams,
+                "rare_likelihood_gap": (rare - best_weighted) / total if total > 0 else 0.0,
+                "lookup_for_service": float(entry.lookup and service)})
+        return rows
 
     @staticmethod
     def _contrast(top: list, query: _Query, rank) -> list:

@@ -696,6 +696,56 @@ def test_a_malformed_answer_model_is_a_precise_error(broken, message):
         AnswerModel.from_dict(broken, "answer_model.yaml")
 
 
+@pytest.mark.parametrize("broken, message", [
+    ([1, 2], "expected a mapping"),
+    ({"features": ["place"], "means": [0], "scales": [1]}, "missing"),
+    ({"features": ["place"], "means": [0], "scales": [1], "weights": ["x"]}, "non-numeric"),
+    ({"features": ["rank"], "means": [0], "scales": [1], "weights": [1]}, "unknown features"),
+    ({"features": ["place", "cue"], "means": [0, 0], "scales": [1, 1], "weights": [1]}, "one value per feature"),
+    ({"features": [], "means": [], "scales": [], "weights": []}, "one value per feature"),
+    ({"features": ["place"], "means": [0], "scales": [0], "weights": [1]}, "positive"),
+    ({"features": ["place"], "means": [math.nan], "scales": [1], "weights": [1]}, "finite"),
+])
+def test_a_malformed_rank_model_is_a_precise_error(broken, message):
+    from guides.search import RankModel
+
+    with pytest.raises(ValueError, match=message):
+        RankModel.from_dict(broken, "rank_model.yaml")
+
+
+def test_the_rank_model_orders_the_likelihood_window(monkeypatch):
+    import guides.search
+    from guides.search import RANK_FEATURES, RankModel
+
+    def model(**weights):
+        n = len(RANK_FEATURES)
+        return RankModel(RANK_FEATURES, (0.0,) * n, (1.0,) * n, tuple(weights.get(f, 0.0) for f in RANK_FEATURES))
+
+    index = plain_index(["普通护照签发", "普通护照换发", "普通护照补发", "往来港澳通行证签发", *OTHER_ITEMS],
+                        examples={0: ["第一次办护照"], 1: ["护照过期了换新的"], 2: ["护照丢了补办"],
+                                  3: ["去香港要办的证"]})
+    question = "护照丢了 换个新的"
+    monkeypatch.setattr(guides.search, "rank_model", lambda: None)
+    response = index.search(question)
+    hand = ranked(response)
+    # The window as the model reads it: each candidate once, in the order before the likelihood.
+    window = dict(response.window)
+    assert len(window) == len(response.window) >= 3 and set(hand) <= set(window)
+    assert [code for code, f in window.items() if f["first"]] == [hand[0]]
+    assert all(set(f) == set(RANK_FEATURES) and f["place"] == 1.0 for f in window.values())
+    assert max(window.values(), key=lambda f: f["likelihood_gap"])["likelihood_gap"] == 0.0
+    # A model that reads the hand-weighed order keeps it; one that reads it backwards reverses it.
+    monkeypatch.setattr(guides.search, "rank_model", lambda: model(position=1.0))
+    assert ranked(index.search(question)) == hand
+    monkeypatch.setattr(guides.search, "rank_model", lambda: model(position=-1.0))
+    assert ranked(index.search(question))[0] == min(window, key=lambda code: window[code]["position"])
+    # One that reads the likelihood alone puts the likeliest wording first (换个新的: 换发), the
+    # hand-weighed order deciding between equally likely ones.
+    monkeypatch.setattr(guides.search, "rank_model", lambda: model(likelihood_gap=1.0))
+    likeliest = [code for code, f in window.items() if f["likelihood_gap"] == 0.0]
+    assert ranked(index.search(question))[0] == max(likeliest, key=lambda code: window[code]["position"]) == "X-1"
+
+
 def test_a_subject_none_of_the_best_items_explains_counts_against_answering():
     index = plain_index(["住房公积金提取", "机动车注册登记", "普通护照签发",
                          "机动车驾驶证初次申领(台湾居民申领小型汽车准驾车型)"], words=["公积金", "利率"])
@@ -816,14 +866,22 @@ def test_the_likelihood_margin_tells_how_clearly_the_leaders_wording_is_the_ques
                       .signals["likelihood_margin"])
 
 
-def test_the_margin_of_the_shown_services_is_not_split_by_a_look_alike_shown_beside_the_leader(default_index):
-    # 居民身份证补领 is likelier than the leader 居民身份证换领 (换 reads as 补换 too): the leader's
-    # margin is negative, but the answer shows both, and no other service is as likely.
-    look_alikes = default_index.search("南宁 换二代证").signals
+def test_the_margin_of_the_shown_services_is_not_split_by_a_look_alike_shown_beside_the_leader(default_index,
+                                                                                              monkeypatch):
+    import guides.search
+
+    # In the hand-weighed order 居民身份证补领 is likelier than the leader 居民身份证换领 (换 reads
+    # as 补换 too): the leader's margin is negative, but the answer shows both, and no other
+    # service is as likely.
+    with monkeypatch.context() as patch:
+        patch.setattr(guides.search, "rank_model", lambda: None)
+        look_alikes = default_index.search("南宁 换二代证").signals
+        # 丢了…补 is every 补领 item's wording; the subject (毕业证) is none of the shown services'.
+        other_subject = default_index.search("大学毕业证丢了怎么补").signals
     assert look_alikes["likelihood_margin"] < 0 and look_alikes["shown_margin"] > 0.5
-    # 丢了…补 is every 补领 item's wording; the subject (毕业证) is none of the shown services'.
-    other_subject = default_index.search("大学毕业证丢了怎么补").signals
     assert other_subject["shown_margin"] < -0.5
+    # The rank model may put either look-alike first: the services shown, and their margin, are the same.
+    assert default_index.search("南宁 换二代证").signals["shown_margin"] == look_alikes["shown_margin"]
 
 
 def test_the_margin_of_the_shown_services_is_measured_when_the_leaders_is():
@@ -884,7 +942,7 @@ def test_a_look_up_item_does_not_pass_a_service_on_wording_when_the_question_ask
                                      ("护照过期了换个新的", False, "X-1")):  # no plain ask: the wording decides
         assert ranked(index.search(question))[0] == first, question
         top, text, args = seen[-1]
-        assert args == (service,) and top[0][3].code == "X-0", question  # the service scores best
+        assert args[0] == service and top[0][3].code == "X-0", question  # the service scores best
         assert original(index, top, text, False)[0][0][3].code == "X-1"  # the look-up's wording is likelier
 
 
