@@ -42,7 +42,10 @@ less the converse, so look-alike items are told apart by the words that differ r
 those they share. The best ten are then reordered by how likely each service's whole wording
 (names, aliases, example questions) makes the question's characters and character pairs
 (:meth:`SearchIndex._by_likelihood`, naive Bayes), which weighs all the examples where resemblance
-takes the closest one. Copies of a service in other places follow the other services in the list.
+takes the closest one. That hand-weighed order is the last word only without a :class:`RankModel`:
+a conditional logit fitted on the dev questions weighs the same evidence of each of the ten (and
+its place in that order) and sets their order. Copies of a service in other places follow the
+other services in the list.
 Whether the best items answer the question is decided by :class:`AnswerModel`, a logistic
 model over signals of the search (the top scores, how much the question resembles the items'
 examples and the messages that ask for no service, ``guides/data/not_a_service.yaml``: advice,
@@ -617,8 +620,8 @@ class SearchResponse:
     departments: list[str] = field(default_factory=list)  # department codes it mentions
     not_a_service: bool = False  # it resembles a message that asks for no service
     signals: dict[str, float] = field(default_factory=dict)  # what the answer model read (ANSWER_SIGNALS)
-    # The likelihood window as the rank model read it: (code, RANK_FEATURES values) in the
-    # hand-weighed order, for eval/train_rank_model.py.
+    # The likelihood window as the rank model read it: (code, RANK_FEATURES values) of each
+    # candidate, in the order before the likelihood reordering, for eval/train_rank_model.py.
     window: list[tuple[str, dict[str, float]]] = field(default_factory=list)
 
     @property
