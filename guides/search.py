@@ -558,11 +558,14 @@ class RankModel:
     scales: tuple[float, ...]
     weights: tuple[float, ...]
 
+    def __post_init__(self):
+        # Each weight over its scale, once: the means shift every candidate's score alike.
+        object.__setattr__(self, "_factors", tuple((f, w / s) for f, s, w in zip(self.features, self.scales, self.weights)))
+
     def scores(self, rows: list[dict[str, float]]) -> list[float]:
         """Each candidate's score (up to a constant shared by the window, which orders nothing)."""
-        factors = [(f, w / s) for f, s, w in zip(self.features, self.scales, self.weights)]
         # A plain sum in a fixed order: the same in every process, like the exact sums elsewhere.
-        return [sum(row[f] * k for f, k in factors) for row in rows]
+        return [sum(row[f] * k for f, k in self._factors) for row in rows]
 
     @classmethod
     def from_dict(cls, data, source: str = "rank model") -> "RankModel":
@@ -1587,7 +1590,8 @@ class SearchIndex:
         if query is not None:
             # The rank model weighs the same evidence, the hand-weighed order among it, as the dev
             # questions say; without it (RANK_MODEL off) that order stands.
-            rows = self._rank_features(head, order, query, service, likelihoods, best, weighted, len(grams), total)
+            place = {i: k for k, i in enumerate(order)}
+            rows = self._rank_features(head, place, query, service, likelihoods, best, weighted, len(grams), total)
             if window is not None:
                 window[:] = [(c[3].code, row) for c, row in zip(head, rows)]
             model = rank_model()
@@ -1595,7 +1599,6 @@ class SearchIndex:
                 # A guide without example questions of its own keeps its place, as above: its
                 # likelihood, read from its names alone, says nothing the model could weigh.
                 scores = model.scores(rows)
-                place = {i: k for k, i in enumerate(order)}
                 worded = iter(sorted((i for i in order if head[i][3].own_examples), key=lambda i: (-scores[i], place[i])))
                 order = [next(worded) if head[i][3].own_examples else i for i in order]
         read = [head[i] for i in order] + top[LIKELIHOOD_ITEMS:]
@@ -1614,11 +1617,10 @@ class SearchIndex:
             shown_margin = min(1.0, (best_shown - max(others)) / total) if total > 0 else 0.0
         return read, margin, shown_margin
 
-    def _rank_features(self, head: list, order: list[int], query: _Query, service: bool, likelihoods: list[float],
+    def _rank_features(self, head: list, place: dict[int, int], query: _Query, service: bool, likelihoods: list[float],
                        best: float, weighted: dict[str, float], grams: int, total: float) -> list[dict[str, float]]:
         """RANK_FEATURES of each candidate in the likelihood window (``head``, in its order before
-        the likelihood; ``order``: the hand-weighed order of the likelihood)."""
-        place = {i: k for k, i in enumerate(order)}
+        the likelihood; ``place``: each one's place in the hand-weighed order of the likelihood)."""
         top_confidence = max(c[0] for c in head)
         top_coverage = max(c[1] for c in head) or 1.0
         top_resemblance = max(c[2] for c in head)
