@@ -2,11 +2,12 @@
 
 The question is normalised (NFKC, Traditional → Simplified), region and department mentions are
 recognised (spaCy EntityRuler over the region and department tables), same-sound typos are read
-as catalogue words (pinyin), abbreviations of item names as their phrases (就创证: 就业创业证,
-generated from the names), and colloquial phrases add the official words they stand for
-(``guides/data/synonyms.yaml``). The candidates are the items sharing the most term weight with the
-question, with at most :data:`MAX_COPIES` copies of one service (its items in other places; those in
-a place the question names first), so that a catalogue repeating its services across many places
+as catalogue words (pinyin), and so are look-alike ones (法律缓助: 法律援助, guides/shapes.py),
+abbreviations of item names as their phrases (就创证: 就业创业证, generated from the names), and
+colloquial phrases add the official words they stand for (``guides/data/synonyms.yaml``). The
+candidates are the items sharing the most term weight with the question, with at most
+:data:`MAX_COPIES` copies of one service (its items in other places; those in a place the question
+names first), so that a catalogue repeating its services across many places
 still scores several services; and the best items of the few services that the question's
 distinctive characters and character pairs make likeliest (naive Bayes over each service's
 wording), so that a question worded like a service's examples but sharing few terms with its names
@@ -82,6 +83,7 @@ from guides.catalogue import parse_yaml
 from guides.models import Department, PublicationState, Region, ServiceItem
 from guides.ner import MentionRecognizer
 from guides.pinyin import PinyinCorrector, word_syllables
+from guides.shapes import ShapeCorrector
 from guides.text import (char_grams, content_tokens, covered_positions, han_bigrams, new_tokenizer,
                          normalise, noun_words, stopwords)
 from guides.vocab import WORD_FREQ, catalogue_words
@@ -142,6 +144,7 @@ LIKELIHOOD_RARE_FRACTION = 0.02  # …reading the characters and pairs in fewer 
 SHOWN_SERVICES = 3  # the services an answer shows: its item and the alternatives beside it
 NAMES_STAND_IN = True  # an item without example questions has its name and aliases as examples
 ABBREVIATIONS = True  # abbreviations generated from the item names are read in questions (guides/abbreviations.py)
+SHAPES = True  # look-alike typos are read as the catalogue words they resemble (guides/shapes.py)
 RANK_MODEL = True  # the likelihood window is ordered by the rank model (guides/data/rank_model.yaml)
 
 
@@ -865,8 +868,10 @@ class SearchIndex:
                  recognizer: MentionRecognizer | None, corrector: PinyinCorrector,
                  department_regions: dict[str, str] | None = None,
                  department_names: dict[str, str] | None = None, not_a_service: _MessageSet | None = None,
-                 gram_ids: dict[str, int] | None = None, abbreviations: Abbreviations | None = None):
+                 gram_ids: dict[str, int] | None = None, abbreviations: Abbreviations | None = None,
+                 shapes: ShapeCorrector | None = None):
         self._entries = entries
+        self._shapes = shapes
         self._abbreviations = abbreviations
         self._gram_ids = gram_ids or {}  # characters and pairs of the items' wording (see _count_grams)
         self._not_a_service = not_a_service or _MessageSet()
@@ -1069,9 +1074,10 @@ class SearchIndex:
         recognizer = MentionRecognizer(list(regions), list(departments)) if (regions or departments) else None
         negatives = tuple(e for e in (example_words(normalise(m, limit=None)) for m in not_a_service_examples()) if e)
         abbreviations = Abbreviations((w[0] for w in wordings), vocabulary, tokenizer.FREQ) if ABBREVIATIONS else None
+        shapes = ShapeCorrector(vocabulary, tokenizer.FREQ) if SHAPES else None
         return cls(entries, tokenizer, region_parents, recognizer, PinyinCorrector(sorted(vocabulary), tokenizer.FREQ),
                    department_regions, {code: names[0] for code, names in departments if names},
-                   _MessageSet.of(negatives), gram_ids, abbreviations)
+                   _MessageSet.of(negatives), gram_ids, abbreviations, shapes)
 
     @classmethod
     def from_session(cls, session: Session) -> "SearchIndex":
@@ -1133,6 +1139,11 @@ class SearchIndex:
         ends = list(itertools.accumulate(map(len, words)))
         boundaries = {0, *ends}
         corrections = self._corrector.corrections(stripped, boundaries)
+        # 法律缓助: read as 法律援助 too, and the words holding the look-alike count as misspelt.
+        shape_typos = []
+        for fix in self._shapes.corrections(stripped, boundaries) if self._shapes else ():
+            corrections += [w for w in fix.words if w not in corrections]
+            shape_typos.append(fix.typo)
         if self._abbreviations:  # 就创证: read as 就业创业证 too
             corrections += self._abbreviations.expansions(stripped, boundaries)
         added = " ".join(corrections)
@@ -1176,7 +1187,8 @@ class SearchIndex:
                       bigram_weights={b: self._bigram_idf.get(b, self._default_idf) for b in bigrams},
                       coverage_weights=coverage_weights, associated=associated,
                       mass=mass, last=last, last_mass=last_mass, corrections=tuple(corrections),
-                      misspelt=self._misspelt(tokens, corrections),
+                      misspelt=self._misspelt(tokens, corrections) | frozenset(
+                          w for w, e in zip(words, ends) if w in tokens and any(e - len(w) <= t < e for t in shape_typos)),
                       reading=" ".join((text, *corrections)),
                       wording=wording_model().log_odds(text))
 
