@@ -104,11 +104,19 @@ class ShapeCorrector:
         for char in text:
             non_han.append(non_han[-1] + (not is_han(char)))
         openings = self._openings
+        # A longer span may start or end inside a word of the question, as jieba cuts a typo anywhere,
+        # but not inside a word spelt as meant (a catalogue or common word): 标准|现在 holds no 标准规.
+        solid: set[int] = set()
+        if boundaries is not None:
+            cuts = sorted(b for b in boundaries if 0 <= b <= n)
+            for a, b in zip(cuts, cuts[1:]):
+                if b - a >= 2 and (text[a:b] in self._words or self._word_freq.get(text[a:b], 0) >= COMMON_WORD_FREQ):
+                    solid.update(range(a + 1, b))
         found: list[ShapeCorrection] = []
         i = 0
         while i < n:
             matched = 0
-            if non_han[i + 1] == non_han[i]:
+            if non_han[i + 1] == non_han[i] and i not in solid:
                 on_boundary = boundaries is None or i in boundaries
                 three = text[i:i + 3]
                 longer = len(three) == 3 and (three in openings or "?" + three[1:] in openings
@@ -116,7 +124,7 @@ class ShapeCorrector:
                 longest = min(MAX_CHARS if longer else MIN_CHARS, n - i)
                 for length in range(longest, (MIN_CHARS if on_boundary else LOOSE_CHARS) - 1, -1):
                     end = i + length
-                    if non_han[end] != non_han[i] or (
+                    if non_han[end] != non_han[i] or end in solid or (
                             boundaries is not None and length < LOOSE_CHARS and end not in boundaries):
                         continue
                     span = text[i:end]

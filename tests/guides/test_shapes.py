@@ -64,3 +64,10 @@ def test_the_search_reads_a_look_alike_typo_as_the_word_it_resembles(monkeypatch
     query = index._analyse("法律缓助")
     assert "法律援助" not in query.corrections and "缓" not in query.misspelt
     assert ranked(index.search("法律缓助"))[0] == "X-0"
+
+
+def test_a_longer_span_may_cut_into_a_typo_but_not_into_a_word_spelt_as_meant():
+    corrector = ShapeCorrector(["标准规"], {"现在": 1000}, neighbours=parse_table("规\t现\n"))
+    assert corrector.corrections("标准现在", boundaries={0, 2, 4}) == []  # 标准|现在: 现在 is a word
+    # jieba cuts a typo anywhere: 标准|现|在 leaves no word to respect.
+    assert [f.words for f in corrector.corrections("标准现在", boundaries={0, 2, 3, 4})] == [("标准规",)]
