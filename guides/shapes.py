@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+# A two-character span that is itself a common word was meant as written (已经, not 己经's typo of
+# a catalogue word): the pinyin corrector's bar.
+from guides.pinyin import COMMON_WORD_FREQ
 from guides.text import is_han
 
 SHAPE_FILE = Path(__file__).with_name("data") / "shape_neighbours.tsv"
 MIN_CHARS, MAX_CHARS = 2, 6
 LOOSE_CHARS = 3  # spans this long may start and end inside jieba's words (jieba cuts a typo anywhere)
-# A two-character span that is itself a common word was meant as written (已经, not 己经's typo of
-# a catalogue word): as in the pinyin corrector.
-COMMON_WORD_FREQ = 50
 
 
 class ShapeTableError(ValueError):

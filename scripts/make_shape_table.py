@@ -35,6 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "guides" / "data" / "shape_neighbours.tsv"
 RADICAL_COUNT = 120  # a component in this many characters or more is a radical (手 水 人 木), not a likeness
 BIG_COMPONENT = 4  # strokes
+# A group of more characters than this (all those holding 口, say) is too common a likeness to
+# pair within; its members still meet through their other components or four-corner codes.
+LARGEST_GROUP = 800
 
 HEADER = """\
 # Look-alike characters (形近字): one character, a tab, its look-alikes; read both ways.
@@ -81,7 +84,7 @@ def look_alikes(order: dict[str, str], parts: dict[str, list[str]], four: dict[s
     pairs: dict[str, set[str]] = defaultdict(set)
     seen = set()
     for members in groups.values():
-        if len(members) > 800:
+        if len(members) > LARGEST_GROUP:
             continue
         members = sorted(members)
         for i, a in enumerate(members):

@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 
-from make_shape_table import main  # noqa: E402
+from make_shape_table import everyday, main  # noqa: E402
 
 from guides.shapes import parse_table  # noqa: E402
 
@@ -29,17 +29,9 @@ PARTS = {"援": ["手", "爰"], "缓": ["丝", "爰"], "护": ["手", "户"], "�
          "拔": ["手", "犮"], "大": ["人", "一"], "太": ["大", "丶"]}
 
 
-def _everyday(char: str) -> bool:
-    try:
-        char.encode("gb2312")
-        return True
-    except UnicodeEncodeError:
-        return False
-
-
 # 手 counts as a radical only when many everyday characters use it: 120 others do here.
 FILLER = {c: "3112" + "1" * (i % 5) for i, c in enumerate(
-    [c for c in map(chr, range(0x9000, 0x9FA5)) if _everyday(c) and c not in ORDER][:120])}
+    [c for c in map(chr, range(0x9000, 0x9FA5)) if everyday(c) and c not in ORDER][:120])}
 FOUR = {"丈": "50000", "不": "10900", "大": "40800", "太": "40030", "已": "17717", "己": "17717"}
 
 
