@@ -43,21 +43,6 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def reference_ms() -> float:
-    """The time of a fixed pure-Python workload (dictionary look-ups over strings, as the search
-    does), median of five: this VM's speed varies by up to twice from one minute to another, and
-    the latencies with it, so each run prints what the machine gave it."""
-    keys = [f"词{i}" for i in range(50_000)]
-    table = dict.fromkeys(keys[::2], 1)
-    runs = []
-    for _ in range(5):
-        started = time.perf_counter()
-        for _ in range(8):
-            sum(table.get(k, 0) for k in keys)
-        runs.append((time.perf_counter() - started) * 1000)
-    return statistics.median(runs)
-
-
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
@@ -192,17 +177,15 @@ def run_one(size: str, engine_name: str, repeat: int) -> dict:
     texts = [q["question"] for q in questions]
     for text in texts[:20]:  # warm caches
         engine.search(text)
-    reference = [reference_ms()]
     timings = []
     for _ in range(repeat):
         for text in texts:
             t0 = time.perf_counter_ns()
             engine.search(text)
             timings.append((time.perf_counter_ns() - t0) / 1e6)
-    reference.append(reference_ms())
     timings.sort()
     result = {"size": size, "items": len(records["items"]), "engine": engine.name, "build_s": build, "index_mb": memory,
-              "reference_ms": statistics.mean(reference), "rss_mb": rss_mb(), "queries": len(timings), "p50_ms": statistics.median(timings),
+              "rss_mb": rss_mb(), "queries": len(timings), "p50_ms": statistics.median(timings),
               "p95_ms": timings[int(0.95 * (len(timings) - 1))], "max_ms": timings[-1]}
     result.update(accuracy(engine, with_copies(questions, records) if size == "20000" else questions))
     return result
@@ -230,16 +213,14 @@ def main() -> int:
     print(f"\nsearch benchmark on {os.cpu_count()} cores; latency over every labelled + out-of-scope question, "
           f"x{args.repeat}; accuracy on the test splits")
     header = f"{'catalogue':<9} {'items':>6} {'engine':<14} {'build s':>7} {'index MB':>8} {'p50 ms':>7} {'p95 ms':>7} " \
-             f"{'ref ms':>6} {'top1':>5} {'top3':>5} {'MRR':>5} {'OOS rej':>7}"
+             f"{'top1':>5} {'top3':>5} {'MRR':>5} {'OOS rej':>7}"
     print(header)
     print("-" * len(header))
     for r in rows:
         acc = (f"{r['top1']:>5.3f} {r['top3']:>5.3f} {r['mrr']:>5.3f} {r['oos_rejection']:>7.3f}" if "top1" in r
                else f"{'-':>5} {'-':>5} {'-':>5} {'-':>7}")
         print(f"{r['size']:<9} {r['items']:>6} {r['engine']:<14} {r['build_s']:>7.1f} {r['index_mb']:>8.1f} "
-              f"{r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {r['reference_ms']:>6.0f} {acc}")
-    print("ref ms: a fixed pure-Python workload (reference_ms) timed before and after each latency run, the mean\n"
-          "of the two: this VM's speed drifts, and a run's latencies with it; compare runs by it.")
+              f"{r['p50_ms']:>7.2f} {r['p95_ms']:>7.2f} {acc}")
     print("\nratios (guidebot / baseline):")
     for size in sizes:
         ours = next(r for r in rows if r["size"] == size and r["engine"] == "guidebot")
