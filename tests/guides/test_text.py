@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from guides.text import content_tokens, new_tokenizer, normalise
+from guides.text import WORD_RUN, char_grams, content_tokens, is_word_char, new_tokenizer, normalise
 
 
 def test_traditional_characters_become_simplified_and_the_particle_stays():
@@ -35,3 +35,15 @@ def test_jieba_cuts_at_spaces_and_sentence_breaks_as_the_search_relies_on():
     story = "我在番禺开了个小店。营业执照怎么变更经营范围？"
     head, tail = story.split("。")
     assert cut(story) == cut(head) + ["。"] + cut(tail)
+
+
+def test_char_grams_read_runs_of_letters_and_digits_only():
+    # Underscores and punctuation break a run; numbers of any kind are digits (㈠ ①).
+    assert char_grams("a_b ㈠办证①") == ["a", "b", "㈠", "办", "证", "①", "㈠办", "办证", "证①"]
+    assert char_grams("护照 过期了？") == ["护", "照", "护照", "过", "期", "了", "过期", "期了"]
+    assert char_grams("") == [] and char_grams("？！ ") == []
+
+
+def test_the_word_run_pattern_is_is_word_char_over_all_of_unicode():
+    chars = "".join(map(chr, range(0x110000)))
+    assert "".join(WORD_RUN.findall(chars)) == "".join(c for c in chars if is_word_char(c))
