@@ -513,10 +513,16 @@ def test_an_item_named_for_mainland_residents_and_a_group_is_that_groups_item(mo
 
     index = plain_index(["机动车驾驶证持境外驾驶证申领(大陆居民持境外驾驶证申领)", *OTHER_ITEMS])
     question = "在国外考了驾驶证，持境外驾驶证申领国内驾驶证"
-    score = index.search(question).results[0].score
+
+    def best(response):  # the score, whether the answer model answers or only offers the item
+        hit = ranked_hits(response)[0]
+        assert hit.code == "X-0"
+        return hit.score
+
+    score = best(index.search(question))
     # The question mentions 境外, the item's own group: it is not ranked lower as "the mainland item".
     monkeypatch.setattr(search, "GROUP_FACTOR", 1.0)
-    assert index.search(question).results[0].score == score
+    assert best(index.search(question)) == score
 
 
 def test_the_applicant_facet_tells_the_individual_and_organisation_items_apart():
