@@ -51,16 +51,7 @@ class MentionRecognizer:
                         seen.add((label, name, code))
                         patterns.append({"label": label, "pattern": name, "id": code})
         ruler.add_patterns(patterns)
-        self._ambiguous = self._find_ambiguous(patterns)
-        # A place and its service centre may share a name (阳朔镇): the ruler would pick either, by
-        # where the name stands in the text. The centre is read, always: it places the question as
-        # the place does, and ranks its own items first (Guangxi dev questions naming one: 195 of
-        # 199 answered right first, 191 reading the place, 194 before, reading either).
-        codes: dict[str, set[str]] = {}
-        for p in patterns:
-            if p["label"] == TIE_LABEL:
-                codes.setdefault(p["pattern"], set()).add(p["id"])
-        self._tie_codes = {name: ids.pop() for name, ids in codes.items() if len(ids) == 1}
+        self._ambiguous, self._tie_codes = self._read_shared_names(patterns)
         # A mention is a name written out, so a text holding no name's first two characters has none:
         # most questions, which then skip the pipeline (about 0.35 ms of a few-ms search).
         self._openings = frozenset("".join(name.split())[:2] for name in names)
@@ -71,13 +62,25 @@ class MentionRecognizer:
         self._joiner = breaks[0] if breaks else ""
 
     @staticmethod
-    def _find_ambiguous(patterns: list[dict]) -> set[str]:
+    def _read_shared_names(patterns: list[dict]) -> tuple[set[str], dict[str, str]]:
+        """The names several departments share, and the names a place shares with one department,
+        each with that department's code."""
         by_name: dict[str, set[tuple[str, str]]] = {}
         for p in patterns:
             by_name.setdefault(p["pattern"], set()).add((p["label"], p["id"]))
         # Ambiguous: two departments share the name. A region and the service centre named after it
         # (阳朔镇) are not ambiguous about the place.
-        return {name for name, ids in by_name.items() if len({i for label, i in ids if label == "DEPT"}) > 1}
+        ambiguous = {name for name, ids in by_name.items() if len({i for label, i in ids if label == "DEPT"}) > 1}
+        # A place and its service centre may share a name (阳朔镇): the ruler would pick either, by
+        # where the name stands in the text. The centre is read, always: it places the question as
+        # the place does, and ranks its own items first (Guangxi dev questions naming one: 195 of
+        # 199 answered right first, 191 reading the place, 194 before, reading either).
+        ties = {}
+        for name, ids in by_name.items():
+            chosen = [i for label, i in ids if label == TIE_LABEL]
+            if len(chosen) == 1 and len(ids) > 1:
+                ties[name] = chosen[0]
+        return ambiguous, ties
 
     def __call__(self, text: str) -> list[Mention]:
         if not text:
