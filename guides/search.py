@@ -118,6 +118,7 @@ RARE_FRACTION = 0.005  # a word of example questions nominates only if fewer ite
 MAX_CANDIDATES = 25  # full scoring only for the best pre-scored candidates…
 MAX_COPIES = 2  # …of which at most this many copies of one service (its items in other places)
 SORTED_HEAD = 256  # pre-scored items sorted before the rest are (only when these do not yield enough)
+NAMED_NOMINEES = 4  # services a question names in full (every word of a name or alias) join the candidates
 UNEXPLAINED_ITEMS = 3  # a noun counts as unexplained when none of the best this many items explains it
 RELATIVE_COVERAGE_WEIGHT = 0.25  # ranking only: coverage relative to the best candidate's
 RELATIVE_EXAMPLE_WEIGHT = 0.2  # ranking only: example resemblance relative to the best candidate's
@@ -947,12 +948,32 @@ class SearchIndex:
         # Who applies, which stage, a look-up: the ranking cues weigh such words, they name no subject.
         self._cue_words = ranking_cues().words()
         self._gram_postings = self._rare_gram_postings(entries, len(self._gram_ids))
+        self._named = self._name_postings(entries, self._idf)
         self._last_grams: tuple[str, list[int]] | None = None
         # How rare each character or pair is among the items' wording: the margin of the services an
         # answer shows weighs the question's distinctive grams (结婚证) above its asking ones (丢了 补).
         worded = [e.gram_ids for e in entries if e.gram_ids is not None]
         counts = np.bincount(np.concatenate(worded), minlength=len(self._gram_ids)) if worded else np.zeros(0)
         self._gram_idf = np.log((len(worded) + 1) / (counts + 1))
+
+    @staticmethod
+    def _name_postings(entries: list[_Entry], idf: dict[str, float]) -> dict[str, list[tuple[int, frozenset[str]]]]:
+        """Per word, the names and aliases (of two words or more) whose rarest word it is, with
+        their items: a question holding that word may name one in full (see :meth:`_named_items`)."""
+        postings: dict[str, list[tuple[int, frozenset[str]]]] = defaultdict(list)
+        for index, entry in enumerate(entries):
+            seen = set()
+            for f in entry.fields:
+                # Words, not tokens: search mode also cuts 通行 out of 通行证, one word.
+                if f.parts not in seen and sum(not any(t in u for u in f.parts if u != t) for t in f.parts) >= 2:
+                    seen.add(f.parts)
+                    postings[max(sorted(f.parts), key=lambda t: idf.get(t, 0.0))].append((index, f.parts))
+        return dict(postings)
+
+    def _named_items(self, query: _Query) -> list[int]:
+        """The items one of whose names or aliases the question holds every word of, in item order."""
+        asked = query.expanded
+        return sorted({index for word in asked for index, parts in self._named.get(word, ()) if parts <= asked})
 
     @staticmethod
     def _rare_gram_postings(entries: list[_Entry], grams: int):
@@ -1258,7 +1279,7 @@ class SearchIndex:
             prescore[~self._in_scope([region])] = 0.0
         found = np.flatnonzero(prescore)
         if len(found) <= MAX_CANDIDATES:
-            return self._likeliest(query, found.tolist(), region)
+            return self._likeliest(query, self._with_named(query, found.tolist(), prescore, region), region)
         key = prescore[found]
         if query.regions:  # as the score will: the place named first, then those serving it, then the rest
             key = key * np.array([OTHER_REGION_FACTOR, 0.98, 1.0])[self._place_rank(found, query.regions)]
@@ -1278,8 +1299,35 @@ class SearchIndex:
                     copies[service] += 1
                     chosen.append(index)
                     if len(chosen) == MAX_CANDIDATES:
-                        return self._likeliest(query, chosen, region)
-        return self._likeliest(query, chosen, region)
+                        return self._likeliest(query, self._with_named(query, chosen, prescore, region), region)
+        return self._likeliest(query, self._with_named(query, chosen, prescore, region), region)
+
+    def _with_named(self, query: _Query, chosen: list[int], prescore: np.ndarray, region: str | None) -> list[int]:
+        """``chosen`` and the best copies of up to NAMED_NOMINEES services the question names in full
+        (every word of one of their names or aliases), if not already there: a service whose words
+        its many variants share (办理往来台湾通行证 beside each 签注 and 进度查询 of it) can be
+        outweighed by them in the pre-score, named as plainly as it is."""
+        if not NAMED_NOMINEES:
+            return chosen
+        named = self._named_items(query)
+        if region and named:
+            named = [i for i in named if self._in_scope([region])[i]]
+        if not named:
+            return chosen
+        services = {int(self._service_of[i]) for i in chosen}
+        items = np.array(named)
+        key = prescore[items]
+        if query.regions:
+            key = key * np.array([OTHER_REGION_FACTOR, 0.98, 1.0])[self._place_rank(items, query.regions)]
+        added: list[int] = []
+        for i in items[np.lexsort((items, -key))].tolist():
+            service = int(self._service_of[i])
+            if service not in services:
+                services.add(service)
+                added.append(i)
+                if len(added) == NAMED_NOMINEES:
+                    break
+        return chosen + added
 
     def _likeliest(self, query: _Query, chosen: list[int], region: str | None) -> list[int]:
         """``chosen`` and the best items of the LIKELIHOOD_NOMINEES services that the question's

@@ -1165,3 +1165,30 @@ def test_the_same_question_gets_the_same_ranking_whatever_the_hash_seed(tmp_path
         outputs.append(done.stdout.splitlines())
     assert len(outputs[0]) == len(SEED_QUESTIONS)
     assert outputs[1] == outputs[0] and outputs[2] == outputs[0]
+
+
+def test_a_service_the_question_names_in_full_is_scored_beside_its_many_variants(monkeypatch):
+    # The variants of a service (its 签注, its 进度查询) share every word of its name, and their
+    # examples hold the question's other words: they fill the candidates by the terms alone, and
+    # the service named in full was never scored.
+    import guides.search as search
+
+    names = ["办理往来台湾通行证", "办理往来台湾通行证商务签注", "办理往来台湾通行证探亲签注", *OTHER_ITEMS]
+    examples = {0: ["去对岸要办的证件"], 1: ["第一次去台湾谈生意"], 2: ["第一次去台湾看亲戚"]}
+    monkeypatch.setattr(search, "LIKELIHOOD_NOMINEES", 0)
+    index = plain_index(names, examples=examples)
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 2)  # room for two by the terms: the variants
+    question = "第一次办往来台湾通行证"
+    assert "X-0" in ranked(index.search(question))
+    monkeypatch.setattr(search, "NAMED_NOMINEES", 0)
+    assert "X-0" not in ranked(index.search(question))
+
+
+def test_only_names_of_two_words_or_more_all_in_the_question_nominate(monkeypatch):
+    import guides.search as search
+
+    index = plain_index(["办理往来台湾通行证", "台湾居民来往大陆通行证", *OTHER_ITEMS], aliases={0: ["通行证"]})
+    entries = index._entries
+    assert [entries[i].code for i in index._named_items(index._analyse("往来台湾的通行证怎么办"))] == ["X-0"]  # 办理 is filler
+    assert index._named_items(index._analyse("通行证怎么办")) == []  # a one-word alias names nothing in full
+    assert index._named_items(index._analyse("大陆通行证")) == []  # 台湾居民, 来往 are missing
