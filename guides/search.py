@@ -1309,25 +1309,28 @@ class SearchIndex:
         outweighed by them in the pre-score, named as plainly as it is."""
         if not NAMED_NOMINEES:
             return chosen
-        named = self._named_items(query)
-        if region and named:
-            named = [i for i in named if self._in_scope([region])[i]]
-        if not named:
+        items = np.array(self._named_items(query), dtype=np.int64)
+        if region and len(items):
+            items = items[self._in_scope([region])[items]]
+        if not len(items):
             return chosen
-        services = {int(self._service_of[i]) for i in chosen}
-        items = np.array(named)
         key = prescore[items]
         if query.regions:
             key = key * np.array([OTHER_REGION_FACTOR, 0.98, 1.0])[self._place_rank(items, query.regions)]
+        return chosen + self._new_services(items[np.lexsort((items, -key))].tolist(), chosen, NAMED_NOMINEES)
+
+    def _new_services(self, ordered: list[int], chosen: list[int], most: int) -> list[int]:
+        """The first item of each service in ``ordered`` that has none in ``chosen``, at most ``most``."""
+        services = {int(self._service_of[i]) for i in chosen}
         added: list[int] = []
-        for i in items[np.lexsort((items, -key))].tolist():
+        for i in ordered:
             service = int(self._service_of[i])
             if service not in services:
                 services.add(service)
                 added.append(i)
-                if len(added) == NAMED_NOMINEES:
+                if len(added) == most:
                     break
-        return chosen + added
+        return added
 
     def _likeliest(self, query: _Query, chosen: list[int], region: str | None) -> list[int]:
         """``chosen`` and the best items of the LIKELIHOOD_NOMINEES services that the question's
@@ -1356,15 +1359,7 @@ class SearchIndex:
         look = min(len(held), 4 * LIKELIHOOD_NOMINEES + len(chosen))  # enough to pass those chosen
         best = np.argpartition(-likelihood, look - 1)[:look] if look < len(held) else np.arange(len(held))
         best = best[np.lexsort((held[best], -likelihood[best]))]
-        services = {int(self._service_of[i]) for i in chosen}
-        added = []
-        for i in held[best].tolist():
-            service = int(self._service_of[i])
-            if service not in services:
-                services.add(service)
-                added.append(i)
-                if len(added) == LIKELIHOOD_NOMINEES:
-                    break
+        added = self._new_services(held[best].tolist(), chosen, LIKELIHOOD_NOMINEES)
         if added and query.regions:
             added = self._placed_copies(query, added, held, likelihood)
         return chosen + added
