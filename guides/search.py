@@ -957,23 +957,25 @@ class SearchIndex:
         self._gram_idf = np.log((len(worded) + 1) / (counts + 1))
 
     @staticmethod
-    def _name_postings(entries: list[_Entry], idf: dict[str, float]) -> dict[str, list[tuple[int, frozenset[str]]]]:
-        """Per word, the names and aliases (of two words or more) whose rarest word it is, with
-        their items: a question holding that word may name one in full (see :meth:`_named_items`)."""
-        postings: dict[str, list[tuple[int, frozenset[str]]]] = defaultdict(list)
+    def _name_postings(entries: list[_Entry], idf: dict[str, float]) -> dict[str, tuple[tuple[frozenset[str], tuple[int, ...]], ...]]:
+        """Per word, the names and aliases (of two words or more) whose rarest word it is, each with
+        the items that have it: a question holding that word may name one in full (see
+        :meth:`_named_items`). A service's copies in many places share their names: one check each."""
+        postings: dict[str, dict[frozenset[str], list[int]]] = defaultdict(dict)
         for index, entry in enumerate(entries):
-            seen = set()
             for f in entry.fields:
                 # Words, not tokens: search mode also cuts 通行 out of 通行证, one word.
-                if f.parts not in seen and sum(not any(t in u for u in f.parts if u != t) for t in f.parts) >= 2:
-                    seen.add(f.parts)
-                    postings[max(sorted(f.parts), key=lambda t: idf.get(t, 0.0))].append((index, f.parts))
-        return dict(postings)
+                if sum(not any(t in u for u in f.parts if u != t) for t in f.parts) >= 2:
+                    items = postings[max(sorted(f.parts), key=lambda t: idf.get(t, 0.0))].setdefault(f.parts, [])
+                    if not items or items[-1] != index:
+                        items.append(index)
+        return {word: tuple((parts, tuple(items)) for parts, items in names.items()) for word, names in postings.items()}
 
     def _named_items(self, query: _Query) -> list[int]:
         """The items one of whose names or aliases the question holds every word of, in item order."""
         asked = query.expanded
-        return sorted({index for word in asked for index, parts in self._named.get(word, ()) if parts <= asked})
+        found = [items for word in asked for parts, items in self._named.get(word, ()) if parts <= asked]
+        return sorted(set().union(*found)) if found else []
 
     @staticmethod
     def _rare_gram_postings(entries: list[_Entry], grams: int):
