@@ -1280,11 +1280,20 @@ class SearchIndex:
         if region:  # a filter: nothing outside it is a candidate
             prescore[~self._in_scope([region])] = 0.0
         found = np.flatnonzero(prescore)
-        if len(found) <= MAX_CANDIDATES:
-            return self._likeliest(query, self._with_named(query, found.tolist(), prescore, region), region)
-        key = prescore[found]
-        if query.regions:  # as the score will: the place named first, then those serving it, then the rest
-            key = key * np.array([OTHER_REGION_FACTOR, 0.98, 1.0])[self._place_rank(found, query.regions)]
+        chosen = found.tolist() if len(found) <= MAX_CANDIDATES else self._best_pre_scored(found, prescore, query)
+        return self._likeliest(query, self._with_named(query, chosen, prescore, region), region)
+
+    def _placed_prescore(self, items: np.ndarray, prescore: np.ndarray, query: _Query) -> np.ndarray:
+        """The pre-score of ``items`` as the score will weigh places: the place named first, then
+        those serving it, then the rest."""
+        key = prescore[items]
+        if query.regions:
+            key = key * np.array([OTHER_REGION_FACTOR, 0.98, 1.0])[self._place_rank(items, query.regions)]
+        return key
+
+    def _best_pre_scored(self, found: np.ndarray, prescore: np.ndarray, query: _Query) -> list[int]:
+        """The MAX_CANDIDATES best pre-scored of ``found``, at most MAX_COPIES copies of a service."""
+        key = self._placed_prescore(found, prescore, query)
         # The best, and among equals the earlier items: a stable order, whatever the sets' order.
         # A few hundred are read at most: those are sorted first (with every item tied with the
         # last of them, so the order is the full sort's) and the rest only if they run out.
@@ -1301,8 +1310,8 @@ class SearchIndex:
                     copies[service] += 1
                     chosen.append(index)
                     if len(chosen) == MAX_CANDIDATES:
-                        return self._likeliest(query, self._with_named(query, chosen, prescore, region), region)
-        return self._likeliest(query, self._with_named(query, chosen, prescore, region), region)
+                        return chosen
+        return chosen
 
     def _with_named(self, query: _Query, chosen: list[int], prescore: np.ndarray, region: str | None) -> list[int]:
         """``chosen`` and the best copies of up to NAMED_NOMINEES services the question names in full
@@ -1316,9 +1325,7 @@ class SearchIndex:
             items = items[self._in_scope([region])[items]]
         if not len(items):
             return chosen
-        key = prescore[items]
-        if query.regions:
-            key = key * np.array([OTHER_REGION_FACTOR, 0.98, 1.0])[self._place_rank(items, query.regions)]
+        key = self._placed_prescore(items, prescore, query)
         return chosen + self._new_services(items[np.lexsort((items, -key))].tolist(), chosen, NAMED_NOMINEES)
 
     def _new_services(self, ordered: list[int], chosen: list[int], most: int) -> list[int]:
